@@ -1,0 +1,89 @@
+"""limit/offset pagination with the `{data, pagination}` envelope."""
+
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+# Offsets beyond this are rejected: a deep OFFSET scan costs the database as much
+# as reading every skipped row.
+MAX_OFFSET = 1_000_000
+
+
+def _parse_int(request, name: str, default: int) -> int:
+    values = request.query_params.getlist(name)
+    if not values or values[-1] == "":
+        return default
+    if len(values) > 1:
+        raise ValidationError({name: f"Give {name} once."})
+    raw = values[0].strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError({name: f"{name} must be an integer, got {raw[:50]!r}."}) from None
+
+
+class LimitOffsetPagination(pagination.BasePagination):
+    def get_limit_offset(self, request) -> tuple[int, int]:
+        limit = _parse_int(request, "limit", DEFAULT_LIMIT)
+        offset = _parse_int(request, "offset", 0)
+        errors = {}
+        if limit <= 0:
+            errors["limit"] = f"limit must be between 1 and {MAX_LIMIT}."
+        if offset < 0:
+            errors["offset"] = "offset must be 0 or greater."
+        elif offset > MAX_OFFSET:
+            errors["offset"] = f"offset must be at most {MAX_OFFSET}."
+        if errors:
+            raise ValidationError(errors)
+        return min(limit, MAX_LIMIT), offset
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.limit, self.offset = self.get_limit_offset(request)
+        self.total = self.count(queryset)
+        if self.total == 0 or self.offset >= self.total:
+            return []
+        return list(queryset[self.offset : self.offset + self.limit])
+
+    def count(self, queryset) -> int:
+        return queryset.count()
+
+    def get_paginated_response(self, data):
+        return Response({"data": data, "pagination": {"total": self.total, "limit": self.limit, "offset": self.offset}})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["data", "pagination"],
+            "properties": {
+                "data": schema,
+                "pagination": {
+                    "type": "object",
+                    "required": ["total", "limit", "offset"],
+                    "properties": {
+                        "total": {"type": "integer", "description": "Items matching the filters."},
+                        "limit": {"type": "integer", "description": "Page size applied, after clamping."},
+                        "offset": {"type": "integer"},
+                    },
+                },
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": f"Page size, 1 or more. Values above {MAX_LIMIT} are clamped to {MAX_LIMIT}.",
+                "schema": {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT},
+            },
+            {
+                "name": "offset",
+                "in": "query",
+                "required": False,
+                "description": "Number of items to skip.",
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+            },
+        ]

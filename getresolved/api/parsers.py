@@ -1,0 +1,14 @@
+from rest_framework import exceptions, parsers
+
+
+class JsonObjectParser(parsers.JSONParser):
+    """Parse JSON and require the top-level value to be an object."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except exceptions.ParseError:
+            raise exceptions.ParseError("The request body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise exceptions.ParseError("The request body must be a JSON object.")
+        return data
