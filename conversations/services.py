@@ -21,7 +21,8 @@ MESSAGE_MAX_LENGTH = 20_000
 _UNSET = object()
 
 
-def _clean_body(body: str) -> str:
+def clean_message_body(body: str) -> str:
+    """Return BODY trimmed, or raise ValidationError on `body` unless it has 1-20,000 characters."""
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "The message body is empty; send 1 to 20,000 characters."})
@@ -37,7 +38,7 @@ def _add_message(*, conversation: Conversation, body: str, author_type: str, aut
     needs_delivery = author_type == Message.AuthorType.AGENT and bool(conversation.customer_email)
     message = Message.objects.create(
         conversation=conversation,
-        body=_clean_body(body),
+        body=clean_message_body(body),
         author_type=author_type,
         author_member=author_member,
         delivery_status=(Message.DeliveryStatus.PENDING if needs_delivery else Message.DeliveryStatus.NOT_APPLICABLE),
