@@ -11,7 +11,7 @@ from workspaces.models import Member
 
 
 class MessageInline(admin.TabularInline):
-    """The thread, read-only: replies go through the form's `reply` field so they are emailed."""
+    """Messages of the conversation, read-only. Replies go through the form's `reply` field, so they are emailed."""
 
     model = Message
     extra = 0
@@ -149,7 +149,7 @@ class ConversationAdmin(admin.ModelAdmin):
             obj._state.adding = False
             return
 
-        # The form has already copied its values onto obj; compare against the stored row.
+        # The form has already copied its values onto obj, so compare against the stored row.
         stored = Conversation.objects.get(pk=obj.pk)
         services.conversation_update(conversation=stored, status=obj.status, priority=obj.priority)
         if data.get("reply"):

@@ -22,9 +22,9 @@ def reply_subject(message: Message) -> str:
 def deliver_message(message: Message) -> None:
     """Send MESSAGE to the customer's email address and record the outcome on it.
 
-    Runs after the transaction that created the message commits. A failure is
-    logged and stored as `failed`; it is never raised, because the reply is
-    already saved and the caller's request has succeeded.
+    Runs after the transaction that created the message commits. A failed send
+    is logged and stored as `failed` instead of raised, because the reply is
+    already saved and the request that posted it has succeeded.
     """
     conversation = message.conversation
     try:

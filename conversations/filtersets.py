@@ -29,5 +29,6 @@ class ConversationFilterSet(django_filters.FilterSet):
         )
         unknown = [str(product_id) for product_id in value if product_id not in known]
         if unknown:
-            raise ValidationError({"product_id": f"No product with id {', '.join(unknown)} in the workspace."})
+            noun = "id" if len(unknown) == 1 else "ids"
+            raise ValidationError({"product_id": f"No product with {noun} {', '.join(unknown)} in the workspace."})
         return queryset.filter(product_id__in=value)

@@ -25,7 +25,9 @@ def clean_message_body(body: str) -> str:
     """Return BODY trimmed, or raise ValidationError on `body` unless it has 1-20,000 characters."""
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "The message body is empty; send 1 to 20,000 characters."})
+        raise ValidationError(
+            {"body": "The message body is empty after trimming whitespace. Send 1 to 20,000 characters."}
+        )
     if len(body) > MESSAGE_MAX_LENGTH:
         raise ValidationError(
             {"body": f"The message body has {len(body)} characters; the maximum is {MESSAGE_MAX_LENGTH:,}."}
@@ -128,9 +130,9 @@ def message_create(*, conversation: Conversation, body: str, author_member: Memb
             conversation=conversation, body=body, author_type=Message.AuthorType.AGENT, author_member=author_member
         )
         if message.delivery_status == Message.DeliveryStatus.PENDING:
-            # robust: an error while recording the outcome is logged, not raised
-            # into a request whose reply is already committed.
+            # With robust=True, an error while recording the outcome is logged
+            # instead of raised into a request whose reply is already committed.
             transaction.on_commit(lambda: deliver_message(message), robust=True)
+        logger.info("Added message %s to conversation %s", message.pk, conversation.pk)
 
-    logger.info("Added message %s to conversation %s", message.pk, conversation.pk)
     return message

@@ -171,3 +171,10 @@ def test_list_needs_key(anonymous_api):
     response = anonymous_api.get("/api/v1/conversations")
 
     assert response.status_code == 401
+
+
+def test_list_rejects_too_many_filter_values(api):
+    response = api.get("/api/v1/conversations?status=" + ",".join(["open"] * 101))
+
+    assert response.status_code == 400
+    assert "at most 100" in response.json()["fields"]["status"]

@@ -7,8 +7,8 @@ from conversations.models import Message
 from tests.conversation_factories import conversation_url, make_conversation
 
 
-class RefusingEmailBackend(BaseEmailBackend):
-    """An email backend whose server refuses every connection."""
+class UnreachableEmailBackend(BaseEmailBackend):
+    """An email backend whose mail server cannot be reached."""
 
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("Connection refused by mail.example.com:25")
@@ -138,7 +138,7 @@ def test_reply_without_customer_email_sends_nothing(
 def test_failed_email_is_recorded_and_logged(
     api, conversation, settings, caplog, mailoutbox, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableEmailBackend"
 
     with caplog.at_level(logging.ERROR, logger="conversations"):
         with django_capture_on_commit_callbacks(execute=True):
@@ -157,7 +157,7 @@ def test_failed_email_is_recorded_and_logged(
 
 
 def test_failed_email_shows_in_detail(api, conversation, settings, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableEmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
         api.post(messages_url(conversation), {"body": "It works again."}, format="json")
 

@@ -24,3 +24,19 @@ def test_openapi_conversation_id_is_uuid(anonymous_api):
         for operation in paths[path].values():
             [parameter] = [p for p in operation["parameters"] if p["in"] == "path"]
             assert parameter["schema"] == {"type": "string", "format": "uuid"}
+
+
+def test_llms_txt_documents_conversations(anonymous_api):
+    text = anonymous_api.get("/api/v1/llms.txt").content.decode()
+
+    assert "\n## Conversations\n" in text
+    for route in (
+        "GET /api/v1/conversations`",
+        "GET /api/v1/conversations/{id}`",
+        "PATCH /api/v1/conversations/{id}`",
+        "POST /api/v1/conversations/{id}/messages`",
+        "POST /api/v1/conversations`",
+        "/api/v1/items",
+        "delivery_status",
+    ):
+        assert route in text, route

@@ -33,7 +33,7 @@ class CommaSeparatedField(forms.Field):
             return None
         items = [item.strip() for item in str(value).split(",") if item.strip()]
         if len(items) > MAX_VALUES:
-            raise ValidationError(f"Give at most {MAX_VALUES} comma-separated values.")
+            raise ValidationError(f"Too many values: give at most {MAX_VALUES} comma-separated values.")
 
         parsed = []
         for item in items:
@@ -46,7 +46,7 @@ class CommaSeparatedField(forms.Field):
 class CommaSeparatedFilter(django_filters.BaseCSVFilter):
     """Match rows whose field equals any of the comma-separated values."""
 
-    # BaseCSVFilter mixes base_field_class into field_class; ours does the splitting.
+    # BaseCSVFilter combines base_field_class with field_class, and ours does the splitting.
     base_field_class = CommaSeparatedField
     field_class = forms.Field
 
@@ -66,7 +66,7 @@ class CommaSeparatedFilter(django_filters.BaseCSVFilter):
 def _choice_parser(choices: list[str]):
     def parse(item: str) -> str:
         if item not in choices:
-            raise ValidationError(f"Unknown value '{item[:50]}'; use any of {', '.join(choices)}.")
+            raise ValidationError(f"Unknown value '{item[:50]}'. Use any of {', '.join(choices)}.")
         return item
 
     return parse
