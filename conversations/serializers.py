@@ -8,6 +8,8 @@ from workspaces.models import Product
 
 
 class MessageSerializer(serializers.ModelSerializer):
+    """A message of a conversation, from the customer or from an agent."""
+
     conversation_id = serializers.UUIDField(read_only=True)
     author_member_id = serializers.UUIDField(read_only=True, allow_null=True)
     delivery_status = serializers.ChoiceField(
@@ -27,6 +29,8 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class LinkedIssueSerializer(serializers.ModelSerializer):
+    """An issue linked to the conversation."""
+
     class Meta:
         model = Issue
         fields = ["id", "shortcode", "title", "status"]
@@ -34,6 +38,8 @@ class LinkedIssueSerializer(serializers.ModelSerializer):
 
 
 class ConversationSerializer(serializers.ModelSerializer):
+    """A conversation with one customer about one product."""
+
     product_id = serializers.UUIDField(read_only=True)
 
     class Meta:
@@ -56,6 +62,8 @@ class ConversationSerializer(serializers.ModelSerializer):
 
 
 class ConversationDetailSerializer(ConversationSerializer):
+    """A conversation with its messages, oldest first, and its linked issues."""
+
     messages = MessageSerializer(many=True, read_only=True, help_text="Oldest first.")
     issues = LinkedIssueSerializer(many=True, read_only=True, help_text="Issues linked to the conversation.")
 
@@ -74,6 +82,8 @@ def _optional_text(max_length: int, **kwargs):
 
 
 class ConversationCreateSerializer(StrictSerializer):
+    """A new conversation and its first customer message. Unknown fields are rejected."""
+
     product_id = serializers.UUIDField()
     type = serializers.ChoiceField(choices=Conversation.Type.choices, default=Conversation.Type.TICKET)
     source = serializers.ChoiceField(choices=Conversation.Source.choices, default=Conversation.Source.FORM)
@@ -105,6 +115,8 @@ class ConversationCreateSerializer(StrictSerializer):
 
 
 class ConversationUpdateSerializer(StrictSerializer):
+    """Changes to a conversation. Other fields of the conversation are ignored, unknown fields rejected."""
+
     status = serializers.ChoiceField(choices=Conversation.Status.choices, required=False)
     priority = serializers.ChoiceField(choices=Conversation.Priority.choices, required=False)
 
@@ -121,6 +133,8 @@ class ConversationUpdateSerializer(StrictSerializer):
 
 
 class MessageCreateSerializer(StrictSerializer):
+    """An agent reply. Unknown fields are rejected."""
+
     body = serializers.CharField(
         max_length=MESSAGE_MAX_LENGTH, help_text="1-20,000 characters after trimming leading and trailing whitespace."
     )

@@ -8,6 +8,8 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from conversations.delivery import deliver_message
@@ -45,11 +47,15 @@ def _add_message(*, conversation: Conversation, body: str, author_type: str, aut
         author_member=author_member,
         delivery_status=(Message.DeliveryStatus.PENDING if needs_delivery else Message.DeliveryStatus.NOT_APPLICABLE),
     )
-    conversation.last_message_at = message.created_at
+    # Greatest keeps a reply that commits late from moving last_message_at back
+    # past a newer message of a concurrent request.
+    written_at = Value(message.created_at, output_field=DateTimeField())
     conversation.updated_at = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(
-        last_message_at=conversation.last_message_at, updated_at=conversation.updated_at
+        last_message_at=Greatest(Coalesce("last_message_at", written_at), written_at),
+        updated_at=conversation.updated_at,
     )
+    conversation.last_message_at = max(filter(None, (conversation.last_message_at, message.created_at)))
     return message
 
 

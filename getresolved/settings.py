@@ -147,6 +147,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ConversationStatusEnum": "conversations.models.Conversation.Status",
+        "ConversationTypeEnum": "conversations.models.Conversation.Type",
         "IssueStatusEnum": "issues.models.IssueStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",

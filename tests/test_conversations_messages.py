@@ -1,9 +1,11 @@
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
-from conversations.models import Message
+from conversations.models import Conversation, Message
 from tests.conversation_factories import conversation_url, make_conversation
 
 
@@ -50,6 +52,17 @@ def test_reply_moves_last_message_at(api, conversation):
     assert conversation.last_message_at > before
     assert conversation.last_message_at.isoformat().replace("+00:00", "Z") == data["created_at"]
     assert conversation.updated_at >= conversation.last_message_at
+
+
+def test_reply_keeps_newer_last_message_at(api, conversation):
+    # As if a concurrent request had committed a later message first.
+    later = timezone.now() + timedelta(minutes=5)
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=later)
+
+    api.post(messages_url(conversation), {"body": "Hello"}, format="json")
+
+    conversation.refresh_from_db()
+    assert conversation.last_message_at == later
 
 
 def test_reply_with_memberless_key_has_null_author(memberless_api, conversation):
