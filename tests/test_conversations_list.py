@@ -178,3 +178,13 @@ def test_list_rejects_too_many_filter_values(api):
 
     assert response.status_code == 400
     assert "at most 100" in response.json()["fields"]["status"]
+
+
+def test_list_joins_repeated_filter(api, workspace, product):
+    open_one = make_conversation(workspace, product, status="open")
+    resolved = make_conversation(workspace, product, status="resolved")
+    make_conversation(workspace, product, status="dismissed")
+
+    response = api.get("/api/v1/conversations?status=open&status=resolved")
+
+    assert listed_ids(response) == [str(resolved.pk), str(open_one.pk)]

@@ -20,8 +20,10 @@ class DeprecatedAliasMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        successor = successor_path(self, request.path)
+        successor = successor_path(self, request.path_info)
         if successor is not None:
+            # request.path also contains the script prefix when the app is not mounted at /.
+            script_prefix = request.path[: len(request.path) - len(request.path_info)]
             response["Deprecation"] = "true"
-            response["Link"] = f'<{successor}>; rel="successor-version"'
+            response["Link"] = f'<{script_prefix}{successor}>; rel="successor-version"'
         return response

@@ -17,12 +17,23 @@ from drf_spectacular.utils import extend_schema_field
 MAX_VALUES = 100
 
 
+class RepeatableTextInput(forms.TextInput):
+    """A text input that joins repeated parameters (`status=a&status=b`) with commas."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return ",".join(data.getlist(name))
+        return data.get(name)
+
+
 class CommaSeparatedField(forms.Field):
     """A form field for `a,b,c` that cleans every item with `parse_item`.
 
     Returns the de-duplicated list of parsed items, or None when the parameter
     is empty, so the filter is skipped.
     """
+
+    widget = RepeatableTextInput
 
     def __init__(self, *, parse_item, **kwargs):
         self.parse_item = parse_item
