@@ -188,3 +188,12 @@ def test_list_joins_repeated_filter(api, workspace, product):
     response = api.get("/api/v1/conversations?status=open&status=resolved")
 
     assert listed_ids(response) == [str(resolved.pk), str(open_one.pk)]
+
+
+def test_list_names_every_bad_value(api):
+    response = api.get("/api/v1/conversations?type=bug,ticket,question")
+
+    message = response.json()["fields"]["type"]
+    assert "'bug'" in message
+    assert "'question'" in message
+    assert "'ticket'" not in message

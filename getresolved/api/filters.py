@@ -46,11 +46,18 @@ class CommaSeparatedField(forms.Field):
         if len(items) > MAX_VALUES:
             raise ValidationError(f"Too many values: give at most {MAX_VALUES} comma-separated values.")
 
-        parsed = []
+        # Every bad item is reported, not only the first.
+        parsed, errors = [], []
         for item in items:
-            value = self.parse_item(item)
-            if value not in parsed:
-                parsed.append(value)
+            try:
+                parsed_item = self.parse_item(item)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            if parsed_item not in parsed:
+                parsed.append(parsed_item)
+        if errors:
+            raise ValidationError(errors)
         return parsed or None
 
 
