@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from releases.models import Release
 from workspaces.models import Product
 
-# Values one comma-separated id filter may carry.
+# Maximum number of ids in one comma-separated id filter.
 MAX_FILTER_IDS = 100
 
 
@@ -23,7 +23,7 @@ class CommaSeparatedWidget(forms.TextInput):
 
 
 class WorkspaceObjectsField(forms.Field):
-    """Comma-separated UUIDs, each of an object in `queryset`; cleans to a list of pks.
+    """Comma-separated UUIDs of objects in `queryset`, cleaned to a list of UUIDs.
 
     An id outside `queryset` (another workspace's object included) is invalid,
     with the same message as an id that never existed.
@@ -40,7 +40,7 @@ class WorkspaceObjectsField(forms.Field):
         items = [item.strip() for item in (value or "").split(",")]
         items = [item for item in items if item]
         if len(items) > MAX_FILTER_IDS:
-            raise ValidationError(f"Give at most {MAX_FILTER_IDS} ids.")
+            raise ValidationError(f"Too many ids: at most {MAX_FILTER_IDS} are accepted.")
         ids = []
         for item in items:
             try:

@@ -47,7 +47,9 @@ class ReleaseDetailSerializer(ReleaseSerializer):
 
 
 class ReleaseCreateSerializer(StrictSerializer):
-    """Shape checks only; `release_create` applies the business rules."""
+    """A new release of a product and the done issues it ships."""
+
+    # Shape checks only: `release_create` applies the business rules.
 
     product_id = serializers.UUIDField(help_text="A product of the key's workspace.")
     title = serializers.CharField(max_length=services.TITLE_MAX_LENGTH)

@@ -28,7 +28,7 @@ VERSION_TAKEN_MESSAGE = "This product already has a release with this version."
 
 
 def _clean_text(field: str, value: str | None, *, max_length: int, required: bool) -> str | None:
-    """Trim VALUE; blank optional text becomes None."""
+    """Trim VALUE, and return None for blank optional text."""
     value = (value or "").strip()
     if not value:
         if required:
@@ -92,7 +92,7 @@ def _resolve_issues(*, workspace: Workspace, product: Product, references: Itera
             problems.append(f"{reference}: the issue belongs to another product.")
             issues[issue.pk] = None
         elif issue.status != IssueStatus.DONE:
-            problems.append(f"{reference}: the issue is {issue.status}; only done issues can be released.")
+            problems.append(f"{reference}: the issue is {issue.status}, and only done issues can be released.")
             issues[issue.pk] = None
         else:
             issues[issue.pk] = issue
@@ -111,10 +111,10 @@ def release_create(
 ) -> Release:
     """Create a release of PRODUCT and move the issues named in ISSUES_REFS to released.
 
-    ISSUES_REFS holds issue UUIDs or shortcodes (case-insensitive); an issue
-    named more than once is included once. Every issue must belong to PRODUCT
-    and be done. Otherwise a ValidationError names each offending reference
-    under `issue_ids`, and nothing is written.
+    ISSUES_REFS contains issue UUIDs or shortcodes (case-insensitive), and an
+    issue named more than once is included once. Every issue must belong to
+    PRODUCT and be done. Otherwise a ValidationError names each offending
+    reference under `issue_ids`, and nothing is written.
     """
     if product.workspace_id != workspace.pk:
         raise ValidationError({"product_id": "No product with this id in the workspace."})

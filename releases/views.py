@@ -1,10 +1,10 @@
 from django.db.models import Prefetch, prefetch_related_objects
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from getresolved.api.viewsets import CreateModelMixin, ListModelMixin, RetrieveModelMixin, WorkspaceViewSet
 from issues.models import Issue
 from releases import services
-from releases.filtersets import ReleaseFilterSet
+from releases.filtersets import MAX_FILTER_IDS, ReleaseFilterSet
 from releases.models import Release
 from releases.serializers import ReleaseCreateSerializer, ReleaseDetailSerializer, ReleaseSerializer
 
@@ -14,7 +14,23 @@ def _issues_in_number_order() -> Prefetch:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List releases, newest first"),
+    list=extend_schema(
+        summary="List releases, newest first",
+        parameters=[
+            OpenApiParameter(
+                "product_id",
+                type={"type": "array", "items": {"type": "string", "format": "uuid"}},
+                location=OpenApiParameter.QUERY,
+                style="form",
+                explode=False,
+                description=(
+                    f"Product ids of this workspace, comma-separated (at most {MAX_FILTER_IDS}); releases of any "
+                    "of them are listed. An id that is malformed or names no product of the workspace is a "
+                    "validation_error. Empty is ignored."
+                ),
+            )
+        ],
+    ),
     retrieve=extend_schema(summary="Get a release with its issues"),
     create=extend_schema(
         summary="Create a release and move its issues to released",
@@ -26,6 +42,9 @@ def _issues_in_number_order() -> Prefetch:
 )
 class ReleaseViewSet(ListModelMixin, RetrieveModelMixin, CreateModelMixin, WorkspaceViewSet):
     queryset = Release.objects.order_by("-created_at", "-id")
+    # "id" rather than the default "pk", so the OpenAPI path parameter, which
+    # drf-spectacular names "id", gets the UUID schema from `lookup_schema`.
+    lookup_field = "id"
     filterset_class = ReleaseFilterSet
     output_serializer_class = ReleaseDetailSerializer
 

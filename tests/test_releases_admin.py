@@ -46,7 +46,7 @@ def test_admin_shows_issue_errors_and_writes_nothing(admin_client, product, othe
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert f"{pending.shortcode}: the issue is pending; only done issues can be released." in errors["issue_refs"]
+    assert f"{pending.shortcode}: the issue is pending, and only done issues can be released." in errors["issue_refs"]
     assert f"{foreign.shortcode}: no issue with this id or shortcode in the workspace." in errors["issue_refs"]
     assert Release.objects.count() == 0
     assert statuses(good, pending, foreign) == ["done", "pending", "done"]

@@ -88,7 +88,7 @@ def test_create_with_empty_issue_list(api, product):
     assert response.json()["data"]["issues"] == []
 
 
-def test_create_trims_strings_and_blanks_become_null(api, product):
+def test_create_trims_and_nulls_blanks(api, product):
     response = post(api, {"product_id": str(product.pk), "title": "  R1  ", "description": "  ", "version": " "})
 
     assert response.status_code == 201
@@ -155,8 +155,8 @@ def test_create_names_every_offender(api, product, second_product, other_product
     body = response.json()
     assert body["error_code"] == "validation_error"
     message = body["fields"]["issue_ids"]
-    assert f"{pending.shortcode}: the issue is pending; only done issues can be released." in message
-    assert f"{in_progress.pk}: the issue is in_progress; only done issues can be released." in message
+    assert f"{pending.shortcode}: the issue is pending, and only done issues can be released." in message
+    assert f"{in_progress.pk}: the issue is in_progress, and only done issues can be released." in message
     assert f"{dismissed.shortcode}: the issue is dismissed" in message
     assert f"{other_product_issue.shortcode}: the issue belongs to another product." in message
     assert f"{foreign.pk}: no issue with this id or shortcode in the workspace." in message
@@ -207,7 +207,7 @@ def test_create_rejects_released_issue(api, product):
 
     assert response.status_code == 400
     assert response.json()["fields"]["issue_ids"] == (
-        f"{issue.shortcode}: the issue is released; only done issues can be released."
+        f"{issue.shortcode}: the issue is released, and only done issues can be released."
     )
     assert Release.objects.count() == 1
 

@@ -150,7 +150,7 @@ def test_list_query_count(api, product, django_assert_num_queries, release_count
         make_release(product, title=f"R{number}", issues=[make_issue(product)])
     api.get("/api/v1/me")  # refresh the key's last_used_at outside the measured request
 
-    # Key, count and page; the product filter adds one product lookup.
+    # Key, count and page. The product filter adds one product lookup.
     with django_assert_num_queries(3):
         response = api.get(URL)
     with django_assert_num_queries(4):

@@ -45,7 +45,7 @@ def test_stale_issue_object_cannot_leave_released(product):
     issue = make_issue(product)
     release(product, issue)
 
-    # `issue` still says done in memory; the service must read the stored status.
+    # `issue` still has status done in memory, so the service must read the stored status.
     with pytest.raises(ValidationError):
         issue_update(issue=issue, status=IssueStatus.IN_PROGRESS)
 
