@@ -1,3 +1,5 @@
+import pytest
+
 from releases.models import Release
 from releases.services import release_create
 from tests.release_helpers import make_issue, statuses
@@ -107,17 +109,33 @@ def test_admin_list_searches_and_filters(admin_client, product, other_product):
     assert [release.title for release in by_product.context["cl"].result_list] == ["Autumn"]
 
 
-def test_admin_list_query_count(admin_client, product, django_assert_max_num_queries):
-    for number in range(5):
+@pytest.mark.parametrize("release_count", [1, 5])
+def test_admin_list_query_count(admin_client, product, django_assert_max_num_queries, release_count):
+    for number in range(release_count):
         release_create(
             workspace=product.workspace,
             product=product,
             title=f"R{number}",
             issues_refs=[make_issue(product).shortcode],
         )
+    admin_client.get(LIST_URL)
 
-    # Session, user, counts, the page and the filter choices: independent of the row count.
-    with django_assert_max_num_queries(12):
+    # Session, user, count, page with issue counts, and the filter choices.
+    with django_assert_max_num_queries(7):
         response = admin_client.get(LIST_URL)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("issue_count", [1, 5])
+def test_admin_change_page_query_count(admin_client, product, django_assert_max_num_queries, issue_count):
+    issues = [make_issue(product) for _ in range(issue_count)]
+    release = release_create(
+        workspace=product.workspace, product=product, title="R1", issues_refs=[issue.shortcode for issue in issues]
+    )
+
+    # The inline reads all issues of the release in one query.
+    with django_assert_max_num_queries(7):
+        response = admin_client.get(f"{LIST_URL}{release.pk}/change/")
 
     assert response.status_code == 200
