@@ -3,8 +3,6 @@ import uuid
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from releases.models import Release
 from workspaces.models import Product
@@ -59,7 +57,6 @@ class WorkspaceObjectsField(forms.Field):
             raise ValidationError(f"No {self.object_name} with id {', '.join(missing)} in the workspace.")
 
 
-@extend_schema_field(OpenApiTypes.STR)
 class WorkspaceObjectsFilter(django_filters.Filter):
     field_class = WorkspaceObjectsField
 
@@ -74,7 +71,6 @@ class ReleaseFilterSet(django_filters.FilterSet):
         field_name="product_id",
         queryset=Product.objects.none(),
         object_name="product",
-        help_text="Comma-separated product ids of this workspace; releases of any of them are listed.",
     )
 
     class Meta:

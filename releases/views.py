@@ -24,9 +24,9 @@ def _issues_in_number_order() -> Prefetch:
                 style="form",
                 explode=False,
                 description=(
-                    f"Product ids of this workspace, comma-separated (at most {MAX_FILTER_IDS}); releases of any "
+                    f"Product ids of this workspace, comma-separated, at most {MAX_FILTER_IDS}. Releases of any "
                     "of them are listed. An id that is malformed or names no product of the workspace is a "
-                    "validation_error. Empty is ignored."
+                    "validation_error. An empty value is ignored."
                 ),
             )
         ],
