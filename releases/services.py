@@ -55,7 +55,7 @@ def _resolve_issues(*, workspace: Workspace, product: Product, references: Itera
     workspace's issue) gets the same message as one that never existed.
     """
     parsed = {}
-    for reference in references:
+    for reference in references or ():
         reference = reference.strip()
         parsed.setdefault(_parse_reference(reference), reference)
     if not parsed:
