@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from conversations.models import Conversation, Message
 from conversations.services import MESSAGE_MAX_LENGTH
-from getresolved.api.serializers import StrictSerializer
+from getresolved.api.serializers import MULTILINE, StrictSerializer
 from issues.models import Issue
 from workspaces.models import Product
 
@@ -93,7 +93,9 @@ class ConversationCreateSerializer(StrictSerializer):
     customer_name = _optional_text(200)
     customer_email = serializers.EmailField(max_length=254, required=False, allow_null=True, allow_blank=True)
     message = serializers.CharField(
-        max_length=MESSAGE_MAX_LENGTH, help_text="The customer's first message, 1-20,000 characters after trimming."
+        max_length=MESSAGE_MAX_LENGTH,
+        style=MULTILINE,
+        help_text="The customer's first message, 1-20,000 characters after trimming.",
     )
 
     ignored_fields = _READ_ONLY_FIELDS
@@ -136,7 +138,9 @@ class MessageCreateSerializer(StrictSerializer):
     """An agent reply. Unknown fields are rejected."""
 
     body = serializers.CharField(
-        max_length=MESSAGE_MAX_LENGTH, help_text="1-20,000 characters after trimming leading and trailing whitespace."
+        max_length=MESSAGE_MAX_LENGTH,
+        style=MULTILINE,
+        help_text="1-20,000 characters after trimming leading and trailing whitespace.",
     )
 
     ignored_fields = ("id", "conversation_id", "author_type", "author_member_id", "delivery_status", "created_at")

@@ -125,9 +125,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["getresolved.api.permissions.HasValidApiKey"],
     "DEFAULT_PARSER_CLASSES": ["getresolved.api.parsers.JsonObjectParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "getresolved.api.negotiation.FirstRendererNegotiation",
+    # No `?format=` override: every endpoint has one representation, and the
+    # parameter would otherwise escape the check for unknown query parameters.
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_CLASSES": ["getresolved.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "getresolved.api.pagination.LimitOffsetPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["getresolved.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "getresolved.api.schema.EnvelopeAutoSchema",
     "EXCEPTION_HANDLER": "getresolved.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from getresolved.api.serializers import StrictSerializer
+from getresolved.api.serializers import MULTILINE, StrictSerializer
 from issues.models import Issue
 from releases import services
 from releases.models import Release
@@ -55,6 +55,7 @@ class ReleaseCreateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=services.TITLE_MAX_LENGTH)
     description = serializers.CharField(
         max_length=services.DESCRIPTION_MAX_LENGTH,
+        style=MULTILINE,
         required=False,
         allow_null=True,
         allow_blank=True,

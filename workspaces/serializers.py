@@ -1,9 +1,10 @@
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from getresolved.api.serializers import StrictSerializer
 from workspaces.models import Member, Product
-from workspaces.services import SLUG_MAX_LENGTH
+from workspaces.services import PREFIX_RE, SLUG_MAX_LENGTH, SLUG_RE
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -23,7 +24,8 @@ class MeSerializer(serializers.Serializer):
 
 @extend_schema_field(
     {
-        "type": ["object", "null"],
+        # drf-spectacular adds "null" itself for fields declared with allow_null.
+        "type": "object",
         "additionalProperties": True,
         "description": "Free-form widget settings, a JSON object of at most 16 KiB, or null.",
     }
@@ -53,14 +55,27 @@ class ProductSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The services check the same patterns; the validators put them into openapi.json.
+_SLUG_VALIDATOR = RegexValidator(
+    SLUG_RE, "Use lowercase letters, digits and single hyphens, starting and ending with a letter or digit."
+)
+_PREFIX_VALIDATOR = RegexValidator(PREFIX_RE, "Use 1-3 uppercase letters or digits, such as 'GET'.")
+# HOSTNAME_RE before the service lowercases the host and drops a trailing dot.
+_HOST_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN_VALIDATOR = RegexValidator(
+    rf"^{_HOST_LABEL}(?:\.{_HOST_LABEL})*\.?$",
+    "Give a bare host name such as 'example.com', without scheme, port or path.",
+)
+
+
 class _ProductWriteFields(StrictSerializer):
     """Shape checks only; the product services apply the business rules."""
 
     name = serializers.CharField(max_length=200)
-    slug = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False)
-    issue_prefix = serializers.CharField(max_length=3, required=False)
+    slug = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False, validators=[_SLUG_VALIDATOR])
+    issue_prefix = serializers.CharField(max_length=3, required=False, validators=[_PREFIX_VALIDATOR])
     widget_config = WidgetConfigField(required=False, allow_null=True)
-    domain = serializers.CharField(max_length=253, required=False, allow_null=True)
+    domain = serializers.CharField(max_length=253, required=False, allow_null=True, validators=[_DOMAIN_VALIDATOR])
 
     ignored_fields = ("id", "workspace_id", "widget_key", "created_at", "updated_at")
 
@@ -71,5 +86,3 @@ class ProductCreateSerializer(_ProductWriteFields):
 
 class ProductUpdateSerializer(_ProductWriteFields):
     name = serializers.CharField(max_length=200, required=False)
-    slug = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False, allow_null=True)
-    issue_prefix = serializers.CharField(max_length=3, required=False, allow_null=True)

@@ -1,8 +1,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from getresolved.api.viewsets import (
+    ApiView,
     CreateModelMixin,
     ListModelMixin,
     PartialUpdateModelMixin,
@@ -21,7 +21,7 @@ from workspaces.serializers import (
 )
 
 
-class MeView(APIView):
+class MeView(ApiView):
     @extend_schema(responses=MeSerializer, summary="Identify the calling API key")
     def get(self, request):
         client = request.user

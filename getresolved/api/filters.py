@@ -10,11 +10,30 @@ import uuid
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
 
 # Upper bound on the values one parameter may carry, so a query string cannot
 # expand into an arbitrarily long SQL IN list.
 MAX_VALUES = 100
+
+
+class FilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that reports the FilterSet's messages as they were rendered.
+
+    django-filter's own translation applies `message % params` a second time,
+    so a rejected value containing `%` (such as `?type=100%25`) raised a
+    TypeError and answered 500.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise exceptions.ValidationError({name: list(messages) for name, messages in filterset.errors.items()})
+        return filterset.qs
 
 
 class RepeatableTextInput(forms.TextInput):

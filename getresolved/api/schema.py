@@ -5,13 +5,32 @@
 - Each operation lists the error responses it can return, each with an
   `error_code` enum limited to the codes that status carries.
 - Create and update operations document their output serializer.
+- Writable string fields carry a `pattern` for the characters the strict
+  serializers accept (see getresolved.api.serializers).
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_override, is_serializer
+from rest_framework import serializers
 
 from getresolved.api.deprecation import successor_path
+from getresolved.api.serializers import StrictSerializerMixin, is_multiline
+
+# ECMA-262 character classes. Single-line fields reject every control
+# character except tab, line feed and carriage return; multi-line fields
+# reject only NUL. A required string must contain a character that is not
+# whitespace, because the server trims strings before checking them.
+_SINGLE_LINE_FORBIDDEN = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F"
+_MULTILINE_FORBIDDEN = r"\u0000"
+
+
+def string_pattern(*, multiline: bool, allow_blank: bool) -> str:
+    forbidden = _MULTILINE_FORBIDDEN if multiline else _SINGLE_LINE_FORBIDDEN
+    if allow_blank:
+        return f"^[^{forbidden}]*$"
+    return f"^[^{forbidden}]*[^{forbidden}\\s][^{forbidden}]*$"
+
 
 # status -> (component name, error codes, description)
 ERROR_RESPONSES = {
@@ -51,6 +70,26 @@ def error_schema(codes: list[str], with_fields: bool) -> dict:
 
 
 class EnvelopeAutoSchema(AutoSchema):
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        # An empty query parameter (`?status=`) is treated as absent.
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter["in"] == "query":
+                parameter["allowEmptyValue"] = True
+        return operation
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictSerializerMixin):
+            # Unknown keys are rejected. The read-only fields of the resource are
+            # accepted and ignored, which the description states, because
+            # drf-spectacular drops read-only properties from request schemas.
+            schema["additionalProperties"] = False
+            if serializer.ignored_fields:
+                note = "Also accepted and ignored: " + ", ".join(serializer.ignored_fields) + "."
+                schema["description"] = f"{schema['description']} {note}" if schema.get("description") else note
+        return schema
+
     def is_deprecated(self):
         return super().is_deprecated() or successor_path(self.view, self.path) is not None
 
@@ -73,6 +112,17 @@ class EnvelopeAutoSchema(AutoSchema):
                 if parameter["name"] in self._lookup_parameter_names():
                     parameter["schema"] = dict(lookup_schema)
         return parameters
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if (
+            isinstance(field, serializers.CharField)
+            and not field.read_only
+            and schema.get("type") in ("string", ["string", "null"])
+            and "pattern" not in schema
+            and "format" not in schema
+        ):
+            schema["pattern"] = string_pattern(multiline=is_multiline(field), allow_blank=field.allow_blank)
 
     def _lookup_parameter_names(self) -> set[str]:
         names = {getattr(self.view, "lookup_url_kwarg", None), getattr(self.view, "lookup_field", None)}
@@ -114,12 +164,10 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def _error_statuses(self) -> list[str]:
         public = getattr(self.view, "public_endpoint", False)
-        statuses = [] if public else ["401", "403", "429"]
+        # Every operation rejects query parameters it does not declare.
+        statuses = ["400"] if public else ["400", "401", "403", "429"]
         if self.method in ("POST", "PATCH", "PUT"):
-            statuses += ["400", "413", "415"]
-        elif self.method == "GET" and self._is_list_view() and not public:
-            # limit, offset and the filters are validated.
-            statuses.append("400")
+            statuses += ["413", "415"]
         if "{" in self.path:
             statuses.append("404")
         statuses.append("500")

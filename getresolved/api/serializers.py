@@ -1,23 +1,114 @@
+"""Base serializers for request bodies.
+
+Request bodies are checked more strictly than DRF does by default: unknown
+keys are rejected, and a string field accepts only a JSON string (DRF would
+turn `123` into `"123"`). String fields reject control characters, except
+in fields marked multi-line with `style=MULTILINE`.
+"""
+
+import unicodedata
+
 from rest_framework import serializers
+
+# DRF's marker for a multi-line text input. Multi-line fields (message bodies,
+# descriptions) may contain any control character except NUL, because pasted
+# logs and terminal output carry escape sequences.
+MULTILINE = {"base_template": "textarea.html"}
+
+# Tab, line feed and carriage return are allowed in every string field.
+_ALLOWED_CONTROL_CHARACTERS = frozenset("\t\n\r")
+
+
+def is_multiline(field: serializers.Field) -> bool:
+    return field.style.get("base_template") == MULTILINE["base_template"]
+
+
+def has_control_character(value: str) -> bool:
+    return any(
+        unicodedata.category(character) == "Cc" and character not in _ALLOWED_CONTROL_CHARACTERS for character in value
+    )
+
+
+def string_error(field: serializers.Field, value) -> str | None:
+    """Return why VALUE is not acceptable for the string FIELD, or None.
+
+    NUL bytes are left to DRF, which rejects them in every CharField.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"Expected a string, got {_json_type(value)}."
+    if not is_multiline(field) and has_control_character(value.replace("\x00", "")):
+        return "Control characters are not allowed in this field; only tab, line feed and carriage return are."
+    return None
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "a non-string value"
+
+
+def _string_errors(fields, data: dict) -> dict:
+    errors = {}
+    for name, value in data.items():
+        field = fields.get(name)
+        if isinstance(field, serializers.CharField):
+            message = string_error(field, value)
+        elif isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField):
+            message = _first_item_error(field.child, value)
+        else:
+            continue
+        if message:
+            errors[name] = message
+    return errors
+
+
+def _first_item_error(child: serializers.Field, value) -> str | None:
+    if not isinstance(value, list):
+        return None
+    for index, item in enumerate(value):
+        error = string_error(child, item)
+        if error:
+            return f"Item {index}: {error}"
+    return None
 
 
 class StrictSerializerMixin:
     """Reject body keys the serializer does not know, so a typo never passes silently.
 
     Read-only fields of the resource, listed in `ignored_fields` (id, created_at,
-    ...), may be echoed back in a body and are dropped before validation.
+    ...), may be echoed back in a body and are dropped before validation. String
+    fields reject non-string values and, unless multi-line, control characters.
     """
 
     ignored_fields: tuple[str, ...] = ()
 
     def to_internal_value(self, data):
+        string_errors = {}
         if isinstance(data, dict):
             data = {key: value for key, value in data.items() if key not in self.ignored_fields}
             known = set(self.fields)
             unknown = sorted(key for key in data if key not in known)
             if unknown:
                 raise serializers.ValidationError({key: "Unknown field." for key in unknown})
-        return super().to_internal_value(data)
+            string_errors = _string_errors(self.fields, data)
+
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if string_errors and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **string_errors}) from None
+            raise
+        if string_errors:
+            raise serializers.ValidationError(string_errors)
+        return value
 
 
 class StrictSerializer(StrictSerializerMixin, serializers.Serializer):

@@ -10,14 +10,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
-from rest_framework.views import APIView
 
 from getresolved.api.exceptions import json_error_response
+from getresolved.api.viewsets import ApiView, RejectUnknownQueryParametersMixin
 
 logger = logging.getLogger(__name__)
 
 
-class OpenApiView(SpectacularAPIView):
+class OpenApiView(RejectUnknownQueryParametersMixin, SpectacularAPIView):
     """Serve the OpenAPI 3.1 document as JSON, without a key."""
 
     authentication_classes = []
@@ -42,7 +42,7 @@ class PlainTextRenderer(BaseRenderer):
         return data.encode(self.charset) if isinstance(data, str) else data
 
 
-class LlmsTxtView(APIView):
+class LlmsTxtView(ApiView):
     """Serve the plain-text API guide for coding agents, without a key."""
 
     authentication_classes = []

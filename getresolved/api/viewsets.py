@@ -1,7 +1,8 @@
-"""Base viewset for workspace-owned resources.
+"""Base views for the API.
 
 Every queryset starts from `workspace_queryset()`, so a concrete viewset cannot
 forget the tenant filter, and another workspace's object is a plain 404.
+Every view rejects query parameters it does not declare.
 """
 
 import uuid
@@ -9,13 +10,75 @@ import uuid
 from django.http import Http404
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from getresolved.api.exceptions import InvalidRequest
+
+PAGINATION_PARAMETERS = ("limit", "offset")
+# Bounds on what an error about unknown parameters echoes back.
+_MAX_REPORTED_PARAMETERS = 20
+_MAX_REPORTED_NAME_LENGTH = 100
 
 
 def envelope(data) -> dict:
     return {"data": data}
 
 
-class WorkspaceViewSet(viewsets.GenericViewSet):
+def allowed_query_parameters(view) -> set[str]:
+    """Return the query parameter names VIEW accepts for its current action.
+
+    Lists accept `limit`, `offset` and their FilterSet's filters; every other
+    operation accepts only the names in the view's `extra_query_parameters`.
+    openapi.json documents the same set (a test compares them).
+    """
+    names = set(getattr(view, "extra_query_parameters", ()))
+    if getattr(view, "action", None) == "list":
+        if getattr(view, "pagination_class", None) is not None:
+            names.update(PAGINATION_PARAMETERS)
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None:
+            names.update(filterset_class.base_filters)
+    return names
+
+
+class RejectUnknownQueryParametersMixin:
+    """Answer a query parameter the operation does not declare with a validation_error.
+
+    A misspelt filter (`?stauts=open`) would otherwise be ignored and return
+    an unfiltered list. The check runs after authentication, permissions and
+    throttling, so those errors take precedence.
+    """
+
+    extra_query_parameters: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            # Leave the request to DRF's 405, which names the allowed methods.
+            return
+        allowed = allowed_query_parameters(self)
+        unknown = sorted(name for name in request.query_params if name not in allowed)
+        if not unknown:
+            return
+
+        reported = [name[:_MAX_REPORTED_NAME_LENGTH] for name in unknown[:_MAX_REPORTED_PARAMETERS]]
+        if allowed:
+            accepted = "This operation accepts only " + ", ".join(sorted(allowed)) + "."
+        else:
+            accepted = "This operation accepts no query parameters."
+        noun = "parameter" if len(reported) == 1 else "parameters"
+        raise InvalidRequest(
+            f"Unknown query {noun} {', '.join(repr(name) for name in reported)}. {accepted}",
+            fields={name: "Unknown query parameter." for name in reported},
+        )
+
+
+class ApiView(RejectUnknownQueryParametersMixin, APIView):
+    """Base for API views that are not viewsets."""
+
+
+class WorkspaceViewSet(RejectUnknownQueryParametersMixin, viewsets.GenericViewSet):
     # Scoped queryset, UUID path lookups and the `{data}` envelope for singles.
     # Set `queryset` to the unscoped base queryset, and `workspace_field` when the
     # model reaches its workspace through a relation. `lookup_schema` is the
