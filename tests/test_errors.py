@@ -125,7 +125,7 @@ def test_request_id_is_echoed(api):
     assert response["X-Request-ID"] == "client-id_1.2:3"
 
 
-@pytest.mark.parametrize("supplied", ["", "has space", "x" * 129, "semi;colon", "<script>"])
+@pytest.mark.parametrize("supplied", ["", "has space", "x" * 129, "semi;colon", "<script>", "abc\n"])
 def test_insane_request_id_is_replaced(api, supplied):
     response = api.get("/api/v1/me", HTTP_X_REQUEST_ID=supplied)
 

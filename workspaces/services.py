@@ -56,7 +56,7 @@ def _unique_slug(model, base: str, **scope) -> str:
 
 
 def validate_slug(slug: str, field: str = "slug") -> str:
-    if not SLUG_RE.match(slug) or len(slug) > SLUG_MAX_LENGTH:
+    if not SLUG_RE.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
         raise ValidationError(
             {
                 field: f"Use 1-{SLUG_MAX_LENGTH} lowercase letters, digits and single hyphens, "
@@ -226,7 +226,7 @@ def _free_prefix(workspace: Workspace, name: str) -> str:
 
 
 def validate_prefix(prefix: str) -> str:
-    if not isinstance(prefix, str) or not PREFIX_RE.match(prefix):
+    if not isinstance(prefix, str) or not PREFIX_RE.fullmatch(prefix):
         raise ValidationError({"issue_prefix": "Use 1-3 uppercase letters or digits, such as 'GET'."})
     return prefix
 
@@ -235,7 +235,7 @@ def validate_domain(domain):
     if domain is None:
         return None
     value = domain.strip().lower().rstrip(".")
-    if not HOSTNAME_RE.match(value):
+    if not HOSTNAME_RE.fullmatch(value):
         raise ValidationError({"domain": "Give a bare host name such as 'example.com', without scheme, port or path."})
     return value
 

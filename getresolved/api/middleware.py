@@ -13,7 +13,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         supplied = request.headers.get("X-Request-ID", "")
-        request.request_id = supplied if _SANE_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        request.request_id = supplied if _SANE_REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
