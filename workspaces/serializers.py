@@ -23,7 +23,8 @@ class MeSerializer(serializers.Serializer):
 
 @extend_schema_field(
     {
-        "type": ["object", "null"],
+        # drf-spectacular adds "null" itself for allow_null fields; every use allows null.
+        "type": "object",
         "additionalProperties": True,
         "description": "Free-form widget settings, a JSON object of at most 16 KiB, or null.",
     }

@@ -17,13 +17,20 @@ from getresolved.api.exceptions import json_error_response
 logger = logging.getLogger(__name__)
 
 
+class PlainJsonOpenApiRenderer(OpenApiJsonRenderer):
+    # drf-spectacular's default, application/vnd.oai.openapi+json, answers a
+    # client that asks for application/json with 406.
+    media_type = "application/json"
+
+
 class OpenApiView(SpectacularAPIView):
     """Serve the OpenAPI 3.1 document as JSON, without a key."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    renderer_classes = [OpenApiJsonRenderer]
+    renderer_classes = [PlainJsonOpenApiRenderer]
     public_endpoint = True
+    response_envelope = False
 
     @extend_schema(
         summary="OpenAPI 3.1 description of this API",
@@ -49,6 +56,7 @@ class LlmsTxtView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [PlainTextRenderer]
     public_endpoint = True
+    response_envelope = False
 
     @extend_schema(
         summary="Plain-text guide to this API for coding agents",
