@@ -328,3 +328,12 @@ def test_seed_demo_twice_reuses_data(db):
     assert (Workspace.objects.count(), Member.objects.count(), Product.objects.count()) == counts
     assert me(first).status_code == 200
     assert me(second).status_code == 200
+
+
+def test_list_api_keys_name_with_tab_keeps_columns(workspace):
+    services.api_key_issue(workspace=workspace, name="ci\tdeploy\nbot")
+
+    header, row = [line.split("\t") for line in run("list_api_keys", "acme")]
+
+    assert len(row) == len(header)
+    assert row[2] == "ci deploy bot"

@@ -37,7 +37,7 @@ def test_offset_past_end_is_empty(api, members):
     assert body["pagination"]["offset"] == 10
 
 
-@pytest.mark.parametrize("limit", ["201", "1000"])
+@pytest.mark.parametrize("limit", ["201", "1000", "9" * 30])
 def test_limit_above_max_is_clamped(api, members, limit):
     response = api.get(f"/api/v1/members?limit={limit}")
 
@@ -86,3 +86,11 @@ def test_products_list_is_paginated(api, product):
 
     assert body["pagination"] == {"total": 1, "limit": 1, "offset": 0}
     assert body["data"][0]["id"] == str(product.pk)
+
+
+@pytest.mark.parametrize("raw", ["1_0", "\u0665", "+5", "1e2", "9" * 101])
+def test_only_plain_decimal_digits_accepted(api, members, raw):
+    response = api.get("/api/v1/members", {"limit": raw})
+
+    assert response.status_code == 400
+    assert "limit" in response.json()["fields"]

@@ -418,3 +418,8 @@ def test_patch_empty_body_changes_nothing(api, product):
 def test_validators_reject_trailing_newline(validator, value):
     with pytest.raises(ValidationError):
         validator(value)
+
+
+def test_widget_config_size_counts_utf8_bytes(api):
+    # 3000 emoji are 12000 bytes of UTF-8 but 36000 bytes as \u escapes.
+    assert create(api, name="Emoji", widget_config={"e": "\U0001f600" * 3000}).status_code == 201

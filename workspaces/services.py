@@ -245,8 +245,11 @@ def validate_widget_config(config):
         return None
     if not isinstance(config, dict):
         raise ValidationError({"widget_config": "Must be a JSON object or null."})
-    if len(json.dumps(config, separators=(",", ":")).encode("utf-8")) > WIDGET_CONFIG_MAX_BYTES:
-        raise ValidationError({"widget_config": "Must be at most 16 KiB when serialized."})
+    serialized = json.dumps(config, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    if len(serialized) > WIDGET_CONFIG_MAX_BYTES:
+        raise ValidationError(
+            {"widget_config": "Must be at most 16 KiB (16384 bytes) when serialized as compact UTF-8 JSON."}
+        )
     return config
 
 
