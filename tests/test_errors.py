@@ -143,3 +143,37 @@ def test_request_id_is_generated_per_request(api):
 def test_request_id_on_error_responses(anonymous_api):
     assert anonymous_api.get("/api/v1/me")["X-Request-ID"]
     assert anonymous_api.get("/api/v1/nope")["X-Request-ID"]
+
+
+@pytest.mark.urls("tests.error_urls")
+@pytest.mark.parametrize(
+    ("kind", "status", "error_code", "fields"),
+    [
+        ("django-validation-dict", 400, "validation_error", {"title": "Title is required.", "status": "Bad status."}),
+        ("django-validation-plain", 400, "validation_error", None),
+        ("django-permission", 403, "forbidden", None),
+        ("django-404", 404, "not_found", None),
+        ("api-error", 400, "validation_error", {"x": "Bad x."}),
+        ("too-large", 413, "payload_too_large", None),
+    ],
+)
+def test_raised_exceptions_become_error_bodies(db, kind, status, error_code, fields):
+    body = assert_error(APIClient().get(f"/api/v1/test-raise/{kind}"), status, error_code)
+
+    assert body.get("fields") == fields
+
+
+@pytest.mark.urls("tests.error_urls")
+def test_plain_django_validation_message_is_detail(db):
+    body = APIClient().get("/api/v1/test-raise/django-validation-plain").json()
+
+    assert body["detail"] == "The request cannot be applied."
+
+
+def test_disallowed_host_is_json_400(db, settings):
+    settings.DEBUG = False
+    client = APIClient(raise_request_exception=False)
+
+    response = client.get("/api/v1/me", HTTP_HOST="evil.example")
+
+    assert_error(response, 400, "validation_error")

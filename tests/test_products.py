@@ -423,3 +423,34 @@ def test_validators_reject_trailing_newline(validator, value):
 def test_widget_config_size_counts_utf8_bytes(api):
     # 3000 emoji are 12000 bytes of UTF-8 but 36000 bytes as \u escapes.
     assert create(api, name="Emoji", widget_config={"e": "\U0001f600" * 3000}).status_code == 201
+
+
+@pytest.mark.parametrize("config", [{"k": "a\u0000b"}, {"a\u0000": 1}, {"list": [{"deep": "\u0000"}]}])
+def test_widget_config_with_nul_rejected(api, config):
+    message = assert_field_error(create(api, name="Widget", widget_config=config), "widget_config")
+
+    assert "U+0000" in message
+
+
+def nested(levels: int) -> dict:
+    config = {"leaf": 1}
+    for _ in range(levels - 1):
+        config = {"child": config}
+    return config
+
+
+def test_widget_config_at_max_depth_accepted(api):
+    assert create(api, name="Widget", widget_config=nested(32)).status_code == 201
+
+
+def test_widget_config_too_deep_rejected(api):
+    assert_field_error(create(api, name="Widget", widget_config=nested(33)), "widget_config")
+
+
+def test_deeply_nested_body_is_validation_error(api, product):
+    body = '{"widget_config": {"a": ' + "[" * 5000 + "]" * 5000 + "}}"
+
+    response = api.patch(f"/api/v1/products/{product.pk}", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "validation_error"

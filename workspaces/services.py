@@ -27,6 +27,7 @@ HOSTNAME_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
 WIDGET_CONFIG_MAX_BYTES = 16 * 1024
+WIDGET_CONFIG_MAX_DEPTH = 32
 # Attempts at a create whose unique slug or prefix was taken by a concurrent request.
 _UNIQUE_RETRIES = 5
 
@@ -240,11 +241,32 @@ def validate_domain(domain):
     return value
 
 
+def _json_problem(value, max_depth: int) -> str | None:
+    """Find what PostgreSQL's jsonb or a later json.dumps would fail on, without recursing."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)) and depth > max_depth:
+            return f"Must be nested at most {max_depth} levels deep."
+        if isinstance(item, str) and "\x00" in item:
+            # jsonb cannot store U+0000, so PostgreSQL would raise a DataError.
+            return "Must not contain the character U+0000."
+        if isinstance(item, dict):
+            stack.extend((key, depth) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return None
+
+
 def validate_widget_config(config):
     if config is None:
         return None
     if not isinstance(config, dict):
         raise ValidationError({"widget_config": "Must be a JSON object or null."})
+    problem = _json_problem(config, WIDGET_CONFIG_MAX_DEPTH)
+    if problem:
+        raise ValidationError({"widget_config": problem})
     serialized = json.dumps(config, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     if len(serialized) > WIDGET_CONFIG_MAX_BYTES:
         raise ValidationError(
