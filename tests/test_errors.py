@@ -177,3 +177,19 @@ def test_disallowed_host_is_json_400(db, settings):
     response = client.get("/api/v1/me", HTTP_HOST="evil.example")
 
     assert_error(response, 400, "validation_error")
+
+
+@pytest.mark.parametrize("field", ["name", "slug", "issue_prefix", "domain"])
+def test_number_for_string_field_rejected(api, field):
+    payload = {"name": "Widget", field: 12}
+
+    response = api.post("/api/v1/products", payload, format="json")
+
+    body = assert_error(response, 400, "validation_error")
+    assert body["fields"] == {field: "Must be a string, not a number."}
+
+
+def test_boolean_for_string_field_rejected(api):
+    body = assert_error(api.post("/api/v1/products", {"name": True}, format="json"), 400, "validation_error")
+
+    assert body["fields"] == {"name": "Not a valid string."}
