@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from issues.services import issue_create
 from workspaces import services
-from workspaces.models import ApiKey, Product
+from workspaces.models import ApiKey, Product, Workspace
 
 SECRET_RE = re.compile(r"gr_[A-Za-z0-9_-]{20,}")
 
@@ -220,7 +220,7 @@ def test_product_change_saves(admin_client, workspace, product):
     )
 
 
-def test_workspace_add_form(admin_client):
+def workspace_form(**fields):
     data = {
         "name": "Admin Made",
         "slug": "admin-made",
@@ -230,7 +230,21 @@ def test_workspace_add_form(admin_client):
         "members-MIN_NUM_FORMS": "0",
         "members-MAX_NUM_FORMS": "1000",
     }
+    data.update(fields)
+    return data
 
-    response = admin_client.post("/admin/workspaces/workspace/add/", data)
+
+def test_workspace_add_form(admin_client):
+    response = admin_client.post("/admin/workspaces/workspace/add/", workspace_form())
 
     assert response.status_code == 302
+    assert Workspace.objects.get().slug == "admin-made"
+
+
+@pytest.mark.parametrize("slug", ["Admin_Made", "UPPER", "-x"])
+def test_workspace_add_bad_slug_is_form_error(admin_client, slug):
+    response = admin_client.post("/admin/workspaces/workspace/add/", workspace_form(slug=slug))
+
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+    assert Workspace.objects.count() == 0

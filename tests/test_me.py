@@ -63,3 +63,11 @@ def test_me_other_workspace_key(other_api, other_workspace, other_member):
 
     assert data["workspace_id"] == str(other_workspace.pk)
     assert data["member"]["id"] == str(other_member.pk)
+
+
+def test_me_second_request_is_one_query(api, owner, django_assert_num_queries):
+    api.get("/api/v1/me")
+
+    # One SELECT joins the key, its workspace and member; last_used_at is fresh.
+    with django_assert_num_queries(1):
+        assert api.get("/api/v1/me").status_code == 200

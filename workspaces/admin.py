@@ -26,8 +26,24 @@ class MemberInline(admin.TabularInline):
     formfield_overrides = _URL_FIELD_OVERRIDES
 
 
+class WorkspaceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Workspace
+        fields = ["name", "slug", "is_active"]
+
+    def clean_slug(self):
+        # SlugField alone allows uppercase and underscores, which the commands'
+        # case-insensitive slug lookup and the API's slug rule do not.
+        slug = self.cleaned_data["slug"]
+        try:
+            return services.validate_slug(slug)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["slug"]) from None
+
+
 @admin.register(Workspace)
 class WorkspaceAdmin(admin.ModelAdmin):
+    form = WorkspaceAdminForm
     list_display = ["name", "slug", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug", "id"]
