@@ -89,7 +89,7 @@ def test_api_key_secret_shown_once_after_add(admin_client, workspace, owner):
         assert key.prefix in page.content.decode()
 
 
-def test_api_key_add_with_foreign_member_is_form_error(admin_client, workspace, other_member):
+def test_api_key_foreign_member_rejected(admin_client, workspace, other_member):
     response = add_key(admin_client, workspace, created_by=str(other_member.pk))
 
     assert response.status_code == 200
@@ -161,7 +161,7 @@ def test_product_add_colliding_prefix_is_form_error(admin_client, workspace, pro
     assert Product.objects.count() == 1
 
 
-def test_product_add_prefix_carried_by_issues_is_form_error(admin_client, workspace, product):
+def test_product_prefix_carried_by_issues_rejected(admin_client, workspace, product):
     issue_create(workspace=workspace, product=product, title="First")
     services.product_update(product=product, issue_prefix="NEW")
 

@@ -68,6 +68,7 @@ def test_me_other_workspace_key(other_api, other_workspace, other_member):
 def test_me_second_request_is_one_query(api, owner, django_assert_num_queries):
     api.get("/api/v1/me")
 
-    # One SELECT joins the key, its workspace and member; last_used_at is fresh.
+    # One SELECT joins the key, its workspace and its member. No UPDATE follows
+    # because last_used_at was written by the first request.
     with django_assert_num_queries(1):
         assert api.get("/api/v1/me").status_code == 200
