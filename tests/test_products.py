@@ -1,9 +1,11 @@
 """Products: listing, creation rules, updates and workspace isolation."""
 
+import threading
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from issues.services import issue_create
 from workspaces import services
@@ -454,3 +456,30 @@ def test_deeply_nested_body_is_validation_error(api, product):
 
     assert response.status_code == 400
     assert response.json()["error_code"] == "validation_error"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creates_get_distinct_slugs_and_prefixes():
+    workspace = services.workspace_create(name="Race", slug="race")
+    barrier = threading.Barrier(4)
+    created, failures = [], []
+
+    def create_one():
+        try:
+            barrier.wait()
+            created.append(services.product_create(workspace=workspace, name="Same Name"))
+        except Exception as exc:  # noqa: BLE001 - the assertion below reports it
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create_one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert len({product.slug for product in created}) == 4
+    assert len({product.issue_prefix for product in created}) == 4
