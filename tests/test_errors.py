@@ -193,3 +193,20 @@ def test_boolean_for_string_field_rejected(api):
     body = assert_error(api.post("/api/v1/products", {"name": True}, format="json"), 400, "validation_error")
 
     assert body["fields"] == {"name": "Not a valid string."}
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "text/plain", "application/json"])
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/api/v1/me", "application/json"),
+        ("/api/v1/products/not-a-uuid", "application/json"),
+        ("/api/v1/llms.txt", "text/plain"),
+        ("/api/v1/openapi.json", "application/json"),
+    ],
+)
+def test_accept_header_never_gives_406(api, accept, path, content_type):
+    response = api.get(path, HTTP_ACCEPT=accept)
+
+    assert response.status_code in (200, 404)
+    assert response["Content-Type"].startswith(content_type)
