@@ -1,4 +1,4 @@
-"""Content negotiation that serves each view's one format whatever Accept says."""
+"""Content negotiation that serves each view's single format, ignoring the Accept header."""
 
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 
