@@ -248,3 +248,34 @@ def test_workspace_add_bad_slug_is_form_error(admin_client, slug):
     assert response.status_code == 200
     assert "slug" in response.context["adminform"].form.errors
     assert Workspace.objects.count() == 0
+
+
+def member_form(workspace, **fields):
+    data = {"workspace": str(workspace.pk), "user": "", "role": "agent", "display_name": "Added", "avatar_url": ""}
+    data.update(fields)
+    return data
+
+
+def test_member_add_form(admin_client, workspace):
+    response = admin_client.post("/admin/workspaces/member/add/", member_form(workspace))
+
+    assert response.status_code == 302
+    assert workspace.members.get().display_name == "Added"
+
+
+def test_member_add_same_user_twice_is_form_error(admin_client, workspace, django_user_model):
+    user = django_user_model.objects.create_user(username="ada", email="ada@example.com")
+    services.member_create(workspace=workspace, role="agent", email="ada@example.com")
+
+    response = admin_client.post("/admin/workspaces/member/add/", member_form(workspace, user=str(user.pk)))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert workspace.members.count() == 1
+
+
+def test_member_add_bad_role_is_form_error(admin_client, workspace):
+    response = admin_client.post("/admin/workspaces/member/add/", member_form(workspace, role="boss"))
+
+    assert response.status_code == 200
+    assert "role" in response.context["adminform"].form.errors
