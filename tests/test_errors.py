@@ -1,9 +1,13 @@
 """The single error format, statuses for DRF and Django errors, and X-Request-ID."""
 
 import json
+import logging
 
 import pytest
 from rest_framework.test import APIClient
+
+from getresolved.api.middleware import RequestIdLogFilter
+from workspaces import services
 
 
 def assert_error(response, status: int, error_code: str):
@@ -210,3 +214,28 @@ def test_accept_header_never_gives_406(api, accept, path, content_type):
 
     assert response.status_code in (200, 404)
     assert response["Content-Type"].startswith(content_type)
+
+
+@pytest.fixture
+def request_id_records():
+    """Collect workspaces.services records through a handler with the request id filter."""
+    records = []
+    handler = logging.Handler()
+    handler.addFilter(RequestIdLogFilter())
+    handler.emit = records.append
+    logger = logging.getLogger("workspaces.services")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+def test_request_id_in_log_records(api, request_id_records):
+    api.post("/api/v1/products", {"name": "Logged"}, format="json", HTTP_X_REQUEST_ID="log-me-1")
+
+    assert [record.request_id for record in request_id_records] == ["log-me-1"]
+
+
+def test_request_id_outside_request_is_dash(workspace, request_id_records):
+    services.product_create(workspace=workspace, name="Offline")
+
+    assert [record.request_id for record in request_id_records] == ["-"]
