@@ -105,3 +105,22 @@ def test_psycopg_3_installed():
     import psycopg
 
     assert psycopg.__version__.startswith("3.")
+
+
+def test_invalid_rate_limit_fails_at_startup():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT_DIR,
+        env={
+            **os.environ,
+            "SECRET_KEY": "k",
+            "API_RATE_LIMIT": "lots",
+            "DJANGO_SETTINGS_MODULE": "getresolved.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "API_RATE_LIMIT" in result.stderr
