@@ -142,7 +142,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "IssueStatusEnum": "issues.models.IssueStatus",
+        "IssueCreateStatusEnum": "issues.models.CREATE_STATUS_CHOICES",
+        "IssuePriorityEnum": "issues.models.IssuePriority",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

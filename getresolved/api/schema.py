@@ -55,10 +55,12 @@ class EnvelopeAutoSchema(AutoSchema):
         parameters = super()._resolve_path_parameters(variables)
         lookup_schema = getattr(self.view, "lookup_schema", None)
         if lookup_schema:
+            names = {getattr(self.view, "lookup_url_kwarg", None), getattr(self.view, "lookup_field", None)}
+            if "pk" in names:
+                # drf-spectacular renames a `pk` path variable to `id` (SCHEMA_COERCE_PATH_PK).
+                names.add("id")
             for parameter in parameters:
-                if parameter["name"] == getattr(self.view, "lookup_url_kwarg", None) or parameter["name"] == getattr(
-                    self.view, "lookup_field", None
-                ):
+                if parameter["name"] in names:
                     parameter["schema"] = dict(lookup_schema)
         return parameters
 

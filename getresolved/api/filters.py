@@ -1,0 +1,118 @@
+"""Comma-separated query filters: `status=pending,done` matches either value.
+
+Every value is validated, so an unknown enum value or a malformed id is a
+validation_error naming the parameter and the value, never an empty list.
+An empty parameter (`status=`) and empty items (`status=done,`) are ignored.
+"""
+
+import uuid
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+
+class CommaSeparatedWidget(forms.Widget):
+    """Read `a,b` and also repeated parameters (`status=a&status=b`) as one list."""
+
+    def value_from_datadict(self, data, files, name):
+        raw_values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        items = []
+        for raw in raw_values:
+            if raw is None:
+                continue
+            items.extend(item.strip() for item in str(raw).split(","))
+        return [item for item in items if item]
+
+
+class CommaSeparatedField(forms.Field):
+    """Validate each item with PARSE_VALUE; NULL_VALUE (such as "none") stands for null.
+
+    With a QUERYSET, parsed ids must exist in it; callers pass a workspace-scoped
+    queryset, so another workspace's id fails exactly like an unknown one.
+    """
+
+    widget = CommaSeparatedWidget
+
+    def __init__(self, *, parse_value, null_value=None, queryset=None, **kwargs):
+        super().__init__(**kwargs)
+        self.parse_value = parse_value
+        self.null_value = null_value
+        self.queryset = queryset
+
+    def clean(self, value):
+        items = []
+        for raw in value or ():
+            if self.null_value is not None and raw.lower() == self.null_value:
+                parsed = None
+            else:
+                parsed = self.parse_value(raw)
+            if parsed not in items:
+                items.append(parsed)
+        self._check_exist(items)
+        return items
+
+    def _check_exist(self, items):
+        ids = [item for item in items if item is not None]
+        if self.queryset is None or not ids:
+            return
+        found = {str(pk) for pk in self.queryset.filter(pk__in=ids).values_list("pk", flat=True)}
+        missing = [str(item) for item in ids if str(item) not in found]
+        if missing:
+            noun = self.queryset.model._meta.verbose_name
+            raise forms.ValidationError(f"No {noun} with id {', '.join(missing)} in this workspace.")
+
+
+def choice_parser(choices):
+    """Build a PARSE_VALUE that accepts only CHOICES (a list of strings)."""
+    allowed = list(choices)
+
+    def parse(raw: str) -> str:
+        if raw not in allowed:
+            raise forms.ValidationError(f"Unknown value {raw[:50]!r}; use one of {', '.join(allowed)}.")
+        return raw
+
+    return parse
+
+
+def parse_uuid(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise forms.ValidationError(f"{raw[:50]!r} is not a valid UUID.") from None
+
+
+class CommaSeparatedFilter(django_filters.filters.BaseCSVFilter):
+    """Match rows whose FIELD_NAME is any of the listed values (OR within the filter).
+
+    Pass `parse_value` (see choice_parser and parse_uuid), optionally `null_value`
+    to let a word match null, and optionally `scope`: a function of the request
+    that returns the queryset the ids must exist in.
+    BaseCSVFilter is the base so that drf-spectacular documents the parameter as
+    an array in comma-separated form (style form, explode false).
+    """
+
+    base_field_class = CommaSeparatedField
+    field_class = forms.Field
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+
+    @property
+    def field(self):
+        if self.scope is not None:
+            request = getattr(self.parent, "request", None)
+            self.extra["queryset"] = self.scope(request) if request is not None else None
+        return super().field
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        values = [item for item in value if item is not None]
+        condition = Q()
+        if values:
+            condition |= Q(**{f"{self.field_name}__in": values})
+        if len(values) < len(value):
+            condition |= Q(**{f"{self.field_name}__isnull": True})
+        return qs.filter(condition)
