@@ -81,7 +81,7 @@ class IssueDetailSerializer(IssueSerializer):
 
 @extend_schema_field(
     {
-        "type": ["string", "null"],
+        "type": "string",
         "description": 'A member id, "me" for the member who created the API key, or null for unassigned.',
         "examples": ["me"],
     }

@@ -298,6 +298,16 @@ def test_retrieve_other_workspace_issue_not_found(api, other_product):
     assert by_uuid.json() == by_shortcode.json()
 
 
+def test_retrieve_lists_conversations_newest_first(api, product):
+    older = make_conversation(product, subject="older")
+    newer = make_conversation(product, subject="newer")
+    issue = make_issue(product, conversations=[older, newer])
+
+    response = api.get(f"/api/v1/issues/{issue.pk}")
+
+    assert [c["subject"] for c in response.json()["data"]["conversations"]] == ["newer", "older"]
+
+
 def test_retrieve_query_count_is_fixed(api, product, django_assert_num_queries):
     conversations = [make_conversation(product, subject=f"S{i}") for i in range(5)]
     issue = make_issue(product, conversations=conversations)

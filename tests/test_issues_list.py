@@ -139,6 +139,13 @@ def test_list_rejects_other_workspace_ids(api, cast, other_product, other_member
     assert foreign_message == unknown_message
 
 
+def test_list_rejects_too_many_values(api, cast):
+    response = api.get("/api/v1/issues?status=" + ",".join(["pending"] * 101))
+
+    assert response.status_code == 400
+    assert "100" in response.json()["fields"]["status"]
+
+
 def test_list_reports_every_bad_filter(api, cast):
     response = api.get("/api/v1/issues?status=x&priority=y")
 

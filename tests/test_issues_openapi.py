@@ -65,3 +65,9 @@ def test_openapi_detail_includes_conversations(spec):
     name = schema["properties"]["data"]["$ref"].rsplit("/", 1)[1]
 
     assert "conversations" in spec["components"]["schemas"][name]["properties"]
+
+
+def test_openapi_document_is_valid(spec):
+    from openapi_spec_validator import validate
+
+    validate(spec)

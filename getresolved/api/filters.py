@@ -11,6 +11,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+# Values accepted in one filter; more would only make a huge IN clause.
+MAX_FILTER_VALUES = 100
+
 
 class CommaSeparatedWidget(forms.Widget):
     """Read `a,b` and also repeated parameters (`status=a&status=b`) as one list."""
@@ -41,8 +44,11 @@ class CommaSeparatedField(forms.Field):
         self.queryset = queryset
 
     def clean(self, value):
+        value = value or []
+        if len(value) > MAX_FILTER_VALUES:
+            raise forms.ValidationError(f"Give at most {MAX_FILTER_VALUES} values; got {len(value)}.")
         items = []
-        for raw in value or ():
+        for raw in value:
             if self.null_value is not None and raw.lower() == self.null_value:
                 parsed = None
             else:
