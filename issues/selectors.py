@@ -3,8 +3,6 @@
 import re
 import uuid
 
-from issues.models import Issue
-
 # A prefix of letters or digits, a hyphen and a number, as format_shortcode writes them.
 SHORTCODE_RE = re.compile(r"^[A-Za-z0-9]{1,20}-[0-9]{1,12}$")
 
@@ -21,7 +19,3 @@ def issue_ref_condition(ref: str) -> dict | None:
         # value can use the (workspace, shortcode) unique index.
         return {"shortcode": ref.upper()}
     return None
-
-
-def issue_detail_queryset(workspace):
-    return Issue.objects.filter(workspace=workspace).prefetch_related("conversations")

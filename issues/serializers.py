@@ -87,7 +87,7 @@ class IssueDetailSerializer(IssueSerializer):
     }
 )
 class AssigneeField(serializers.Field):
-    """Accept a member UUID, "me" or null; returns a UUID, ASSIGNEE_ME or None."""
+    """A member UUID, "me" or null, validated into a UUID, ASSIGNEE_ME or None."""
 
     default_error_messages = {
         "invalid": 'Must be a member id (UUID), "me" or null.',
@@ -136,7 +136,7 @@ class IssueUpdateSerializer(StrictSerializer):
     description = serializers.CharField(
         max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
     )
-    # Every status is accepted here so that a refused move, released included,
+    # Every status is accepted here so that a rejected move, released included,
     # gets the transition message from Issue.check_transition.
     status = serializers.ChoiceField(choices=IssueStatus.choices, required=False)
     priority = serializers.ChoiceField(choices=IssuePriority.choices, required=False)

@@ -118,6 +118,8 @@ def test_create_memberless_key_without_me(memberless_api, product):
         ({"title": "   "}, "title"),
         ({"title": "x" * 501}, "title"),
         ({"title": None}, "title"),
+        ({"title": "a\x00b"}, "title"),
+        ({"title": "T", "description": "a\x00b"}, "description"),
         ({"title": "T", "description": "x" * 20_001}, "description"),
         ({"title": "T", "resolution_comment": "x" * 10_001}, "resolution_comment"),
         ({"title": "T", "status": "bogus"}, "status"),

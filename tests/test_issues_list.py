@@ -101,6 +101,7 @@ def test_list_filters_combine_with_and(api, cast, product, second_product, agent
         ("product_id=abc", "product_id", "abc"),
         ("assignee_id=nobody", "assignee_id", "nobody"),
         ("assignee_id=none,123", "assignee_id", "123"),
+        ("product_id=%00", "product_id", "\\x00"),
     ],
 )
 def test_list_rejects_bad_filter_value(api, cast, query, parameter, value):

@@ -46,7 +46,7 @@ class CommaSeparatedField(forms.Field):
     def clean(self, value):
         value = value or []
         if len(value) > MAX_FILTER_VALUES:
-            raise forms.ValidationError(f"Give at most {MAX_FILTER_VALUES} values; got {len(value)}.")
+            raise forms.ValidationError(f"Too many values ({len(value)}). Give at most {MAX_FILTER_VALUES}.")
         items = []
         for raw in value:
             if self.null_value is not None and raw.lower() == self.null_value:
@@ -75,7 +75,7 @@ def choice_parser(choices):
 
     def parse(raw: str) -> str:
         if raw not in allowed:
-            raise forms.ValidationError(f"Unknown value {raw[:50]!r}; use one of {', '.join(allowed)}.")
+            raise forms.ValidationError(f"Invalid value {raw[:50]!r}. Use one of: {', '.join(allowed)}.")
         return raw
 
     return parse
