@@ -145,7 +145,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IssueStatusEnum": "issues.models.IssueStatus",
         "IssueCreateStatusEnum": "issues.models.CREATE_STATUS_CHOICES",
-        "IssuePriorityEnum": "issues.models.IssuePriority",
+        # Issues and conversations share these four priorities.
+        "PriorityEnum": "issues.models.IssuePriority",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

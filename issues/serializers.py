@@ -26,6 +26,11 @@ ASSIGNEE_ME = "me"
 
 
 class IssueSerializer(serializers.ModelSerializer):
+    shortcode = serializers.CharField(
+        read_only=True,
+        help_text="The product's prefix at creation, a hyphen and the per-product number, such as GET-005. "
+        "It never changes.",
+    )
     product_id = serializers.UUIDField(read_only=True)
     assignee_id = serializers.UUIDField(read_only=True, allow_null=True)
 
@@ -113,6 +118,9 @@ _READ_ONLY_FIELDS = ("id", "shortcode", "created_at", "updated_at", "conversatio
 
 
 class IssueCreateSerializer(StrictSerializer):
+    """Body of an issue create. Unknown fields are a validation_error. The read-only
+    fields id, shortcode, created_at, updated_at and conversations are ignored."""
+
     product_id = serializers.UUIDField()
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     description = serializers.CharField(
@@ -132,6 +140,10 @@ class IssueCreateSerializer(StrictSerializer):
 
 
 class IssueUpdateSerializer(StrictSerializer):
+    """Body of an issue PATCH, where every field is optional. Unknown fields are a
+    validation_error. The fields that cannot change (product_id, id, shortcode,
+    created_at, updated_at and conversations) are ignored."""
+
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     description = serializers.CharField(
         max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True

@@ -50,7 +50,8 @@ class IssueViewSet(ListModelMixin, RetrieveModelMixin, CreateModelMixin, Partial
     }
 
     def get_serializer_class(self):
-        if self.action == "create":
+        # OPTIONS describes the POST body through a cloned request with method POST.
+        if self.action == "create" or (self.action == "metadata" and self.request.method == "POST"):
             return IssueCreateSerializer
         if self.action == "partial_update":
             return IssueUpdateSerializer

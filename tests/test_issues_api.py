@@ -485,3 +485,11 @@ def test_quick_start_flow(api, product):
     assert noted.json()["data"]["resolution_comment"] == "fixed in v2.4"
     assert detail["status"] == "done"
     assert [c["id"] for c in detail["conversations"]] == [str(conversation.pk)]
+
+
+def test_options_describes_create_body(api):
+    response = api.options("/api/v1/issues")
+
+    post = response.json()["actions"]["POST"]
+    assert "conversation_ids" in post
+    assert "shortcode" not in post

@@ -70,6 +70,19 @@ def test_prefix_carried_by_issues_cannot_be_taken(api, product, workspace):
     assert api.get("/api/v1/issues/GET-001").json()["data"]["product_id"] == str(product.pk)
 
 
+def test_new_product_cannot_take_carried_prefix(api, product):
+    make_issue(product)
+    api.patch(f"/api/v1/products/{product.pk}", {"issue_prefix": "NEW"}, format="json")
+
+    response = api.post("/api/v1/products", {"name": "Getaway", "issue_prefix": "GET"}, format="json")
+    derived = api.post("/api/v1/products", {"name": "Getaway"}, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"issue_prefix"}
+    assert derived.status_code == 201
+    assert derived.json()["data"]["issue_prefix"] != "GET"
+
+
 def test_product_may_return_to_its_old_prefix(api, product):
     make_issue(product)
     api.patch(f"/api/v1/products/{product.pk}", {"issue_prefix": "NEW"}, format="json")
