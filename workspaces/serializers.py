@@ -23,7 +23,7 @@ class MeSerializer(serializers.Serializer):
 
 @extend_schema_field(
     {
-        # drf-spectacular adds "null" itself for allow_null fields; every use allows null.
+        # drf-spectacular adds "null" itself for allow_null fields, and every use allows null.
         "type": "object",
         "additionalProperties": True,
         "description": (
