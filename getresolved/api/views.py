@@ -47,6 +47,7 @@ class RedocView(SpectacularRedocView):
     authentication_classes = []
     permission_classes = [AllowAny]
     url_name = "openapi"
+    template_name = "api/redoc.html"
 
 
 class PlainTextRenderer(BaseRenderer):
