@@ -33,7 +33,7 @@ bind = [address.strip() for address in os.environ.get("GUNICORN_BIND", "127.0.0.
 workers = _env_int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
 threads = _env_int("GUNICORN_THREADS", 1)
 
-# A worker silent for this long is killed and replaced; the duplicate-matching
+# A worker silent for this long is killed and replaced. The duplicate-matching
 # create calls Anthropic with a 10-second timeout and one retry, so 30 s covers it.
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)

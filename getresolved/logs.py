@@ -9,8 +9,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
-# Set by RequestLogMiddleware for the duration of one request. A context
-# variable rather than a thread-local, so it also holds under an ASGI server.
+# Set by RequestLogMiddleware for the duration of one request. It is a context
+# variable rather than a thread-local, so it also works under an ASGI server.
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_request_id", default=None)
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
@@ -35,9 +35,9 @@ class RequestIdFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     """Format a record as one JSON object per line, for log collectors.
 
-    Scalar values passed with `extra=` become top-level keys; objects such as
-    Django's HttpRequest are left out, because they are not JSON and may hold
-    headers with credentials.
+    Scalar values passed with `extra=` become top-level keys. Objects such as
+    Django's HttpRequest are left out, because they are not JSON and may
+    contain headers with credentials.
     """
 
     def format(self, record: logging.LogRecord) -> str:

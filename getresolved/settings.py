@@ -120,8 +120,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
-# Trust X-Forwarded-Proto only when told a proxy sets it; otherwise any client
-# could claim its plain-HTTP request was HTTPS.
+# Trust X-Forwarded-Proto only when the operator says a proxy sets it, because
+# otherwise any client could claim its plain-HTTP request was HTTPS.
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

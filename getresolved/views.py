@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_safe
 def healthz(request):
-    """Report whether this server can serve requests: 200 when the database answers, 503 when not.
+    """Check that the database responds to SELECT 1: 200 when it does, 503 when it fails.
 
     Needs no API key, so load balancers and orchestrators can poll it.
     """
@@ -22,9 +22,9 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
-        logger.warning("Health check failed: the database did not answer: %s", exc)
+        logger.warning("Health check failed: database query failed: %s", exc)
         return JsonResponse(
-            {"status": "unavailable", "detail": "The database did not answer."},
+            {"status": "unavailable", "detail": "The database is unreachable or failed the check query."},
             status=503,
         )
     return JsonResponse({"status": "ok"})

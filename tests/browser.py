@@ -46,9 +46,9 @@ def browser_page(live_server, monkeypatch):
         finally:
             context.close()
             browser.close()
-            # While Playwright runs, ORM calls in the test get their own
-            # connection (Django keeps connections per async context); close
-            # it here, or PostgreSQL refuses to drop the test database.
+            # Django keeps connections per async context, so ORM calls made while
+            # Playwright runs open a connection of their own. It is closed here
+            # because PostgreSQL cannot drop a test database that is in use.
             connections.close_all()
 
 

@@ -47,7 +47,7 @@ class RequestLogMiddleware:
             workspace_id = str(client.workspace.pk) if client else None
             key_prefix = client.api_key.prefix if client else None
 
-            # Load balancers poll /healthz every few seconds; a healthy answer is not worth a line.
+            # Load balancers poll /healthz every few seconds, so a 200 from it is logged at DEBUG only.
             level = logging.DEBUG if request.path == "/healthz" and response.status_code == 200 else logging.INFO
             request_logger.log(
                 level,
