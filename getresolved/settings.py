@@ -147,6 +147,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Replies are emailed inside the request that posts them, so a mail server that
+# stops responding must not hold the request open for long.
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT_SECONDS", 10.0)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@localhost")
 
 REST_FRAMEWORK = {
@@ -154,6 +157,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["getresolved.api.permissions.HasValidApiKey"],
     "DEFAULT_PARSER_CLASSES": ["getresolved.api.parsers.JsonObjectParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["getresolved.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "getresolved.api.pagination.LimitOffsetPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "getresolved.api.schema.EnvelopeAutoSchema",
@@ -162,6 +166,12 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
 }
+
+# Requests per API key, as "COUNT/second|minute|hour|day", or "off". Counted in
+# the cache named here, which must be shared (e.g. Redis) when several server
+# processes or machines serve the API; the default local-memory cache counts per process.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "1200/minute")
+API_RATE_LIMIT_CACHE = "default"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "GetResolved API",
@@ -174,7 +184,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ConversationStatusEnum": "conversations.models.Conversation.Status",
+        "ConversationTypeEnum": "conversations.models.Conversation.Type",
+        "IssueStatusEnum": "issues.models.IssueStatus",
+        "IssueCreateStatusEnum": "issues.models.CREATE_STATUS_CHOICES",
+        # Issues and conversations share these four priorities.
+        "PriorityEnum": "issues.models.IssuePriority",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
