@@ -4,9 +4,8 @@ import re
 import urllib.request
 
 import pytest
-from django.contrib import admin
 
-from issues.models import Issue, IssueStatus
+from issues.models import IssueStatus
 from issues.services import issue_create
 from tests.browser import admin_login, browser_page, save_screenshot, staff_user  # noqa: F401
 from workspaces.models import ApiKey, hash_api_key
@@ -39,7 +38,6 @@ def test_admin_issues_api_key_shown_once(browser_page, staff_user, workspace, ow
         assert response.status == 200
 
 
-@pytest.mark.skipif(not admin.site.is_registered(Issue), reason="the Issue admin is not registered yet")
 def test_admin_finds_issue_and_changes_status(browser_page, staff_user, workspace, product):  # noqa: F811
     issue_create(workspace=workspace, product=product, title="Export fails")
     target = issue_create(workspace=workspace, product=product, title="Login button does nothing")
