@@ -6,7 +6,7 @@ import logging
 import pytest
 from rest_framework.test import APIClient
 
-from getresolved.api.middleware import RequestIdLogFilter
+from getresolved.logs import RequestIdFilter
 from workspaces import services
 
 
@@ -221,7 +221,7 @@ def request_id_records():
     """Collect workspaces.services records through a handler with the request id filter."""
     records = []
     handler = logging.Handler()
-    handler.addFilter(RequestIdLogFilter())
+    handler.addFilter(RequestIdFilter())
     handler.emit = records.append
     logger = logging.getLogger("workspaces.services")
     logger.addHandler(handler)

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
@@ -38,6 +38,23 @@ class OpenApiView(SpectacularAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class SwaggerUiView(SpectacularSwaggerView):
+    """Serve Swagger UI for the OpenAPI document, from local static files and without a key."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    url_name = "openapi"
+
+
+class RedocView(SpectacularRedocView):
+    """Serve Redoc for the OpenAPI document, from local static files and without a key."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    url_name = "openapi"
+    template_name = "api/redoc.html"
 
 
 class PlainTextRenderer(BaseRenderer):
