@@ -47,6 +47,7 @@ STATE_DEPENDENT_FIELDS = {
 class Seed:
     secret: str
     ids: dict[str, str]
+    query_ids: dict[str, str]
     product_id: str
     conversation_id: str
     workspace: object
@@ -75,6 +76,7 @@ def seeded(db, workspace, key_and_secret, product, agent, other_product, other_w
     return Seed(
         secret=key_and_secret[1],
         ids=ids,
+        query_ids={"product_id": str(product.pk), "assignee_id": str(agent.pk)},
         product_id=str(product.pk),
         conversation_id=str(conversation.pk),
         workspace=workspace,
@@ -92,8 +94,9 @@ def use_seeded_ids(case, seed: Seed) -> None:
         # terminal status does not turn every later transition into a 400.
         issue = issue_services.issue_create(workspace=seed.workspace, product=seed.product, title="Fuzzed issue")
         case.path_parameters["id"] = str(issue.pk)
-    if case.query and case.query.get("product_id"):
-        case.query["product_id"] = seed.product_id
+    for name, value in (case.query or {}).items():
+        if name in seed.query_ids and value not in (None, "", []):
+            case.query[name] = seed.query_ids[name]
 
     body = case.body
     if not isinstance(body, dict):

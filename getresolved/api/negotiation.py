@@ -1,20 +1,20 @@
-"""Content negotiation that always answers with the view's first renderer."""
+"""Content negotiation that serves each view's single format, ignoring the Accept header."""
 
-from rest_framework.exceptions import NotAcceptable
-from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 
 
-class FirstRendererNegotiation(DefaultContentNegotiation):
-    """Pick a renderer from Accept when one matches, else the view's first one.
+class SingleFormatNegotiation(BaseContentNegotiation):
+    """Pick the view's first renderer and ignore the Accept header.
 
-    Every endpoint has one representation (JSON, or plain text for llms.txt),
-    so a client whose Accept header names something else still gets it rather
-    than a 406, which the API does not document.
+    Every view renders exactly one format (JSON, or plain text for llms.txt),
+    so a 406 would only turn away clients that send a broad or unusual Accept,
+    such as `Accept: application/json` for llms.txt. Request bodies are still
+    parsed by Content-Type, and an unsupported one is a 415.
     """
 
+    def select_parser(self, request, parsers):
+        return DefaultContentNegotiation().select_parser(request, parsers)
+
     def select_renderer(self, request, renderers, format_suffix=None):
-        try:
-            return super().select_renderer(request, renderers, format_suffix)
-        except NotAcceptable:
-            renderer = renderers[0]
-            return renderer, renderer.media_type
+        renderer = renderers[0]
+        return renderer, renderer.media_type

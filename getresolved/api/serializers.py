@@ -37,7 +37,7 @@ def string_error(field: serializers.Field, value) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        return f"Expected a string, got {_json_type(value)}."
+        return f"Must be a string, not {_json_type(value)}."
     if not is_multiline(field) and has_control_character(value.replace("\x00", "")):
         return "Control characters are not allowed in this field; only tab, line feed and carriage return are."
     return None
