@@ -102,26 +102,26 @@ def parse_answer(message, candidates: list[Candidate]) -> Decision:
     """Turn the model's tool call into a Decision, or raise MatcherUnavailable."""
     calls = [block for block in message.content if block.type == "tool_use" and block.name == TOOL_NAME]
     if not calls:
-        raise MatcherUnavailable(f"invalid answer: no {TOOL_NAME} tool call (stop_reason {message.stop_reason})")
+        raise MatcherUnavailable(f"invalid response: no {TOOL_NAME} tool call (stop_reason {message.stop_reason})")
     answer = calls[0].input
     if not isinstance(answer, dict):
-        raise MatcherUnavailable("invalid answer: the tool input is not an object")
+        raise MatcherUnavailable("invalid response: the tool input is not an object")
 
     shortcode = answer.get("shortcode")
     confidence = answer.get("confidence")
     reason = answer.get("reason")
     if "shortcode" not in answer or not (shortcode is None or isinstance(shortcode, str)):
-        raise MatcherUnavailable("invalid answer: shortcode is missing or not a string or null")
+        raise MatcherUnavailable("invalid response: shortcode is missing or not a string or null")
     if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
-        raise MatcherUnavailable(f"invalid answer: confidence {confidence!r} is not a number from 0 to 1")
+        raise MatcherUnavailable(f"invalid response: confidence {confidence!r} is not a number from 0 to 1")
     if not isinstance(reason, str) or not reason.strip():
-        raise MatcherUnavailable("invalid answer: reason is missing or empty")
+        raise MatcherUnavailable("invalid response: reason is missing or empty")
 
     if shortcode is not None:
         shown = {candidate.shortcode.upper(): candidate.shortcode for candidate in candidates}
         if shortcode.strip().upper() not in shown:
             raise MatcherUnavailable(
-                f"invalid answer: {trim(shortcode, 40)!r} is not one of the {len(candidates)} candidates shown"
+                f"invalid response: {trim(shortcode, 40)!r} is not one of the {len(candidates)} candidates shown"
             )
         shortcode = shown[shortcode.strip().upper()]
     return Decision(shortcode=shortcode, confidence=float(confidence), reason=trim(reason.strip(), REASON_CHARS))
@@ -161,7 +161,7 @@ class AnthropicMatcher:
         try:
             message = self.client.messages.create(**request)
         except anthropic.APITimeoutError:
-            raise MatcherUnavailable(f"timeout: no answer within {self.timeout:g}s")
+            raise MatcherUnavailable(f"timed out: no response within {self.timeout:g}s")
         except anthropic.APIStatusError as exc:
             raise MatcherUnavailable(f"API error: HTTP {exc.status_code}")
         except anthropic.APIConnectionError as exc:

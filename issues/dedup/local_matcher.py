@@ -74,7 +74,7 @@ class LocalMatcher:
 
         if best is None or best_score < self.threshold:
             closest = f" (closest: {best.shortcode} at {best_score:.0f})" if best else ""
-            # A similarity says nothing about how sure "different" is, so none is given.
+            # A low similarity does not measure how sure "different" is, so none is given.
             return Decision(
                 shortcode=None,
                 confidence=None,

@@ -31,7 +31,7 @@ class Decision:
 
 
 class MatcherUnavailable(Exception):
-    """The matcher gave no usable decision; `reason` says why, for the provenance row."""
+    """Raised when a matcher returns no usable decision; `reason` is the cause, for the provenance row."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

@@ -9,15 +9,13 @@ class IssueApiSource(models.Model):
     """What one deduplicating create was sent, which matcher decided, and why.
 
     `matcher` is the Anthropic model id or `local`. `fallback_reason` is set when
-    the local matcher decided although Anthropic was preferred (or when no key is
-    configured), and says why.
+    the local matcher decided although Anthropic was preferred, or when no key is
+    configured, and contains the cause.
     """
 
     class Outcome(models.TextChoices):
         MATCHED = "matched"
         CREATED = "created"
-
-    LOCAL_MATCHER = "local"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="issue_api_sources")
