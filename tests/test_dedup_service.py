@@ -254,3 +254,15 @@ def test_concurrent_same_title_creates_one_issue(workspace, product, anthropic_a
     outcomes = sorted(source.outcome for _, source in results)
     assert outcomes == ["created", "matched"]
     assert results[0][0].pk == results[1][0].pk
+
+
+def test_recheck_skips_issues_already_shown(workspace, product):
+    shown = make_issue(workspace, product, "Shown to the matcher")
+    # A counter read before `shown` committed: it is both a candidate and above the counter.
+    snapshot = services.take_snapshot(product=product, counter=0)
+    newcomer = make_issue(workspace, product, "Created afterwards")
+
+    recheck = services.take_snapshot(product=product, after_number=snapshot.counter, seen=snapshot)
+
+    assert [candidate.title for candidate in snapshot.candidates] == [shown.title]
+    assert [candidate.title for candidate in recheck.candidates] == [newcomer.title]

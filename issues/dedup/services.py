@@ -60,16 +60,37 @@ class Verdict:
     fallback_reason: str | None
 
 
-def take_snapshot(*, product: Product, after_number: int | None = None, counter: int | None = None) -> Snapshot:
+def without_nul(value):
+    """Return VALUE with NUL characters replaced by U+FFFD in every string and key.
+
+    PostgreSQL's jsonb cannot store NUL, and a request body may carry one in a
+    field the serializer ignores.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value
+
+
+def take_snapshot(
+    *, product: Product, after_number: int | None = None, counter: int | None = None, seen: Snapshot | None = None
+) -> Snapshot:
     """Read the product's open issues, newest first, at most DEDUP_MAX_CANDIDATES of them.
 
-    With AFTER_NUMBER, only issues numbered above it are read.
+    With AFTER_NUMBER, only issues numbered above it are read, leaving out those
+    already in SEEN: an issue committed between reading the counter and the
+    candidates is in both.
     """
     if counter is None:
         counter = Product.objects.values_list("issue_counter", flat=True).get(pk=product.pk)
     issues = Issue.objects.filter(product=product, status__in=OPEN_STATUSES)
     if after_number is not None:
         issues = issues.filter(number__gt=after_number)
+    if seen is not None:
+        issues = issues.exclude(pk__in=seen.issue_ids.values())
     # The most recent issues, because a duplicate usually follows its original
     # closely, and because ranking by text first would drop translations.
     rows = issues.order_by("-created_at", "-id").values_list("id", "shortcode", "title", "description")[
@@ -93,16 +114,18 @@ def decide(*, proposal: Proposal, candidates: list[Candidate], product: Product,
     """Ask MATCHER about PROPOSAL, with the local matcher standing in when it fails or is None."""
     global _warned_no_key
 
+    if not candidates:
+        decision = Decision(shortcode=None, confidence=None, reason="The product has no open issue to compare with.")
+        if matcher is None:
+            return Verdict(decision, LocalMatcher.name, NO_API_KEY)
+        return Verdict(decision, matcher.name, None)
+
     if matcher is None:
         if not _warned_no_key:
             logger.warning("ANTHROPIC_API_KEY is not set; the local matcher decides every deduplicating create")
             _warned_no_key = True
         logger.info("Local matcher decides for product %s: %s", product.pk, NO_API_KEY)
         return Verdict(LocalMatcher().match(proposal, candidates), LocalMatcher.name, NO_API_KEY)
-
-    if not candidates:
-        decision = Decision(shortcode=None, confidence=None, reason="The product has no open issue to compare with.")
-        return Verdict(decision, matcher.name, None)
 
     try:
         return Verdict(matcher.match(proposal, candidates), matcher.name, None)
@@ -210,7 +233,9 @@ class _Attempt:
         with transaction.atomic():
             locked = Product.objects.select_for_update().values_list("issue_counter", flat=True)
             counter = locked.get(pk=self.product.pk)
-            newcomers = take_snapshot(product=self.product, after_number=snapshot.counter, counter=counter)
+            newcomers = take_snapshot(
+                product=self.product, after_number=snapshot.counter, counter=counter, seen=snapshot
+            )
             if newcomers.candidates and not last_round:
                 return newcomers
             if newcomers.candidates:
@@ -233,7 +258,7 @@ class _Attempt:
             workspace=self.workspace,
             api_key=self.api_key,
             product=self.product,
-            request_body=self.request_body,
+            request_body=without_nul(self.request_body),
             outcome=outcome,
             issue=issue,
             matcher=verdict.matcher,
