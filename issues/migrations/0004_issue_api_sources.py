@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0002_initial'),
+        ('issues', '0003_issue_list_filter_indexes'),
         ('workspaces', '0001_initial'),
     ]
 
