@@ -5,6 +5,6 @@ from issues import views
 router = SimpleRouter(trailing_slash=False)
 router.register("issues", views.IssueViewSet, basename="issue")
 # The deprecated name of /issues: same viewset, so behaviour cannot drift apart.
-router.register("actions", views.IssueViewSet, basename=views.DEPRECATED_ALIAS_BASENAME)
+router.register("actions", views.IssueViewSet, basename="action")
 
 urlpatterns = router.urls

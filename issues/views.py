@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from getresolved.api.schema import EnvelopeAutoSchema
+from getresolved.api.deprecation import DeprecatedAliasMixin
 from getresolved.api.viewsets import (
     CreateModelMixin,
     ListModelMixin,
@@ -23,14 +23,6 @@ from issues.serializers import (
     issue_update_kwargs,
 )
 
-# The router basename of the deprecated /actions alias of /issues.
-DEPRECATED_ALIAS_BASENAME = "action"
-
-
-class IssueAutoSchema(EnvelopeAutoSchema):
-    def is_deprecated(self):
-        return getattr(self.view, "basename", None) == DEPRECATED_ALIAS_BASENAME or super().is_deprecated()
-
 
 @extend_schema_view(
     list=extend_schema(summary="List issues, newest first"),
@@ -38,11 +30,18 @@ class IssueAutoSchema(EnvelopeAutoSchema):
     retrieve=extend_schema(summary="Get an issue and its linked conversations"),
     partial_update=extend_schema(summary="Change an issue's status, priority, assignee or text"),
 )
-class IssueViewSet(ListModelMixin, RetrieveModelMixin, CreateModelMixin, PartialUpdateModelMixin, WorkspaceViewSet):
+class IssueViewSet(
+    DeprecatedAliasMixin,
+    ListModelMixin,
+    RetrieveModelMixin,
+    CreateModelMixin,
+    PartialUpdateModelMixin,
+    WorkspaceViewSet,
+):
+    deprecated_aliases = {"/api/v1/actions": "/api/v1/issues"}
     queryset = Issue.objects.order_by("-created_at", "-id")
     filterset_class = IssueFilterSet
     output_serializer_class = IssueDetailSerializer
-    schema = IssueAutoSchema()
     lookup_schema = {
         "type": "string",
         "description": "The issue's UUID or its shortcode such as GET-005, in any case.",
@@ -81,11 +80,3 @@ class IssueViewSet(ListModelMixin, RetrieveModelMixin, CreateModelMixin, Partial
     def perform_update(self, instance, validated_data):
         issue = services.issue_update(issue=instance, **issue_update_kwargs(validated_data, self.request.user))
         return self.get_queryset().get(pk=issue.pk)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if self.basename == DEPRECATED_ALIAS_BASENAME:
-            successor = request.get_full_path().replace("/actions", "/issues", 1)
-            response["Deprecation"] = "true"
-            response["Link"] = f'<{successor}>; rel="successor-version"'
-        return response
