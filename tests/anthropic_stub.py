@@ -85,3 +85,12 @@ def shown_candidates(body) -> list[dict]:
 def proposed_title(body) -> str:
     text = body["messages"][0]["content"]
     return json.loads(re.search(r"\{.*\}", text, re.S).group(0))["title"]
+
+
+def same_title_oracle(body):
+    """Return the response of a model that matches a candidate with exactly the proposed title."""
+    title = proposed_title(body)
+    for candidate in shown_candidates(body):
+        if candidate["title"].casefold() == title.casefold():
+            return tool_answer(candidate["shortcode"], reason="Identical title.")
+    return tool_answer(None, reason="No candidate describes this.")

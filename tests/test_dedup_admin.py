@@ -30,6 +30,7 @@ def test_detail_is_read_only(admin_client, source):
     response = admin_client.get(url)
     assert response.status_code == 200
     assert 'name="_save"' not in response.content.decode()
+    assert reverse("admin:issues_issue_change", args=[source.issue_id]) in response.content.decode()
     assert admin_client.post(url, {"matcher": "forged"}).status_code == 403
     source.refresh_from_db()
     assert source.matcher == "local"

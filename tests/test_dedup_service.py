@@ -13,17 +13,8 @@ from issues.dedup import anthropic_matcher, services
 from issues.dedup.local_matcher import LocalMatcher
 from issues.dedup.models import IssueApiSource
 from issues.models import Issue
-from tests.anthropic_stub import StubApi, error_body, proposed_title, shown_candidates, tool_answer
+from tests.anthropic_stub import StubApi, error_body, same_title_oracle, shown_candidates, tool_answer
 from workspaces.services import product_create
-
-
-def same_title_oracle(body):
-    """Answer like a model that matches a candidate with exactly the proposed title."""
-    title = proposed_title(body)
-    for candidate in shown_candidates(body):
-        if candidate["title"].casefold() == title.casefold():
-            return tool_answer(candidate["shortcode"], reason="Identical title.")
-    return tool_answer(None, reason="No candidate describes this.")
 
 
 @pytest.fixture

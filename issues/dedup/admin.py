@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from issues.dedup.models import IssueApiSource
@@ -42,9 +42,5 @@ class IssueApiSourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="issue", ordering="issue__shortcode")
     def issue_link(self, obj):
-        try:
-            url = reverse("admin:issues_issue_change", args=[obj.issue_id])
-        except NoReverseMatch:
-            # The issue admin is not registered: show the shortcode alone.
-            return obj.issue.shortcode
+        url = reverse("admin:issues_issue_change", args=[obj.issue_id])
         return format_html('<a href="{}">{}</a>', url, obj.issue.shortcode)
