@@ -23,9 +23,13 @@ class MeSerializer(serializers.Serializer):
 
 @extend_schema_field(
     {
+        # drf-spectacular adds "null" itself for allow_null fields, and every use allows null.
         "type": "object",
         "additionalProperties": True,
-        "description": "Free-form widget settings, a JSON object of at most 16 KiB, or null.",
+        "description": (
+            "Free-form widget settings: a JSON object of at most 16 KiB (compact UTF-8), "
+            "nested at most 32 levels, without U+0000, or null."
+        ),
     }
 )
 class WidgetConfigField(serializers.JSONField):

@@ -27,6 +27,7 @@ HOSTNAME_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
 WIDGET_CONFIG_MAX_BYTES = 16 * 1024
+WIDGET_CONFIG_MAX_DEPTH = 32
 # Attempts at a create whose unique slug or prefix was taken by a concurrent request.
 _UNIQUE_RETRIES = 5
 
@@ -56,7 +57,7 @@ def _unique_slug(model, base: str, **scope) -> str:
 
 
 def validate_slug(slug: str, field: str = "slug") -> str:
-    if not SLUG_RE.match(slug) or len(slug) > SLUG_MAX_LENGTH:
+    if not SLUG_RE.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
         raise ValidationError(
             {
                 field: f"Use 1-{SLUG_MAX_LENGTH} lowercase letters, digits and single hyphens, "
@@ -226,7 +227,7 @@ def _free_prefix(workspace: Workspace, name: str) -> str:
 
 
 def validate_prefix(prefix: str) -> str:
-    if not isinstance(prefix, str) or not PREFIX_RE.match(prefix):
+    if not isinstance(prefix, str) or not PREFIX_RE.fullmatch(prefix):
         raise ValidationError({"issue_prefix": "Use 1-3 uppercase letters or digits, such as 'GET'."})
     return prefix
 
@@ -235,9 +236,27 @@ def validate_domain(domain):
     if domain is None:
         return None
     value = domain.strip().lower().rstrip(".")
-    if not HOSTNAME_RE.match(value):
+    if not HOSTNAME_RE.fullmatch(value):
         raise ValidationError({"domain": "Give a bare host name such as 'example.com', without scheme, port or path."})
     return value
+
+
+def _json_problem(value, max_depth: int) -> str | None:
+    """Find what PostgreSQL's jsonb or a later json.dumps would fail on, without recursing."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)) and depth > max_depth:
+            return f"Must be nested at most {max_depth} levels deep."
+        if isinstance(item, str) and "\x00" in item:
+            # jsonb cannot store U+0000, so PostgreSQL would raise a DataError.
+            return "Must not contain the character U+0000."
+        if isinstance(item, dict):
+            stack.extend((key, depth) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return None
 
 
 def validate_widget_config(config):
@@ -245,8 +264,14 @@ def validate_widget_config(config):
         return None
     if not isinstance(config, dict):
         raise ValidationError({"widget_config": "Must be a JSON object or null."})
-    if len(json.dumps(config, separators=(",", ":")).encode("utf-8")) > WIDGET_CONFIG_MAX_BYTES:
-        raise ValidationError({"widget_config": "Must be at most 16 KiB when serialized."})
+    problem = _json_problem(config, WIDGET_CONFIG_MAX_DEPTH)
+    if problem:
+        raise ValidationError({"widget_config": problem})
+    serialized = json.dumps(config, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    if len(serialized) > WIDGET_CONFIG_MAX_BYTES:
+        raise ValidationError(
+            {"widget_config": "Must be at most 16 KiB (16384 bytes) when serialized as compact UTF-8 JSON."}
+        )
     return config
 
 

@@ -1,5 +1,7 @@
 """limit/offset pagination with the `{data, pagination}` envelope."""
 
+import re
+
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -9,6 +11,8 @@ MAX_LIMIT = 200
 # Offsets beyond this are rejected: a deep OFFSET scan costs the database as much
 # as reading every skipped row.
 MAX_OFFSET = 1_000_000
+# int() alone would also take "1_000" and non-ASCII digits such as "\u0665".
+_INTEGER_RE = re.compile(r"-?[0-9]{1,100}")
 
 
 def _parse_int(request, name: str, default: int) -> int:
@@ -18,10 +22,9 @@ def _parse_int(request, name: str, default: int) -> int:
     if len(values) > 1:
         raise ValidationError({name: f"Give {name} once."})
     raw = values[0].strip()
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationError({name: f"{name} must be an integer, got {raw[:50]!r}."}) from None
+    if not _INTEGER_RE.fullmatch(raw):
+        raise ValidationError({name: f"{name} must be an integer, got {raw[:50]!r}."})
+    return int(raw)
 
 
 class LimitOffsetPagination(pagination.BasePagination):

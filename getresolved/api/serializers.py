@@ -17,6 +17,17 @@ class StrictSerializerMixin:
             unknown = sorted(key for key in data if key not in known)
             if unknown:
                 raise serializers.ValidationError({key: "Unknown field." for key in unknown})
+            # DRF's CharField turns 5 into "5"; a number where a string belongs is
+            # more likely a client bug than an intended value.
+            numbers = sorted(
+                key
+                for key, value in data.items()
+                if isinstance(self.fields[key], serializers.CharField)
+                and isinstance(value, (int, float))
+                and not isinstance(value, bool)
+            )
+            if numbers:
+                raise serializers.ValidationError({key: "Must be a string, not a number." for key in numbers})
         return super().to_internal_value(data)
 
 
