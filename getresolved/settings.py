@@ -199,9 +199,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The deduplicating create uses Anthropic's API when a key is present and a
-# local text matcher otherwise.
+# local text matcher otherwise (docs/dedup.md). The timeout bounds each network
+# phase (connect, each read, write) of one attempt, not the whole call, and a
+# failed attempt is retried ANTHROPIC_MAX_RETRIES times with back-off.
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY") or None
-ANTHROPIC_MODEL = env_str("ANTHROPIC_MODEL", "claude-haiku-4-5")
+ANTHROPIC_MODEL = env_str("ANTHROPIC_MODEL", "claude-haiku-5-5")
 ANTHROPIC_TIMEOUT_SECONDS = env_float("ANTHROPIC_TIMEOUT_SECONDS", 10.0)
 ANTHROPIC_MAX_RETRIES = env_int("ANTHROPIC_MAX_RETRIES", 1)
 DEDUP_MAX_CANDIDATES = env_int("DEDUP_MAX_CANDIDATES", 200)

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from conversations.models import Conversation
+from conversations.serializers import ConversationSerializer
 from getresolved.api.serializers import StrictSerializer
 from issues.models import CREATE_STATUS_CHOICES, Issue, IssuePriority, IssueStatus
 from workspaces.models import Member, Product
@@ -52,32 +53,9 @@ class IssueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LinkedConversationSerializer(serializers.ModelSerializer):
-    """A conversation linked to an issue, without its messages."""
-
-    product_id = serializers.UUIDField(read_only=True)
-
-    class Meta:
-        model = Conversation
-        fields = [
-            "id",
-            "product_id",
-            "type",
-            "status",
-            "priority",
-            "source",
-            "subject",
-            "customer_name",
-            "customer_email",
-            "created_at",
-            "updated_at",
-            "last_message_at",
-        ]
-        read_only_fields = fields
-
-
 class IssueDetailSerializer(IssueSerializer):
-    conversations = LinkedConversationSerializer(many=True, read_only=True)
+    # The linked conversations as the conversation list shows them, without messages.
+    conversations = ConversationSerializer(many=True, read_only=True)
 
     class Meta(IssueSerializer.Meta):
         fields = [*IssueSerializer.Meta.fields, "conversations"]

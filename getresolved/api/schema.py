@@ -13,6 +13,7 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_override, is_serializer
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from getresolved.api.deprecation import successor_path
@@ -143,9 +144,9 @@ class EnvelopeAutoSchema(AutoSchema):
             and get_override(serializer, "many") is not False
         ):
             return response
-        if getattr(serializer, "is_envelope", False) or getattr(
-            getattr(serializer, "__class__", None), "is_envelope", False
-        ):
+        # An OpenApiResponse carries the serializer in `.response`.
+        body = serializer.response if isinstance(serializer, OpenApiResponse) else serializer
+        if getattr(body, "is_envelope", False) or getattr(getattr(body, "__class__", None), "is_envelope", False):
             return response
         for media in response["content"].values():
             media["schema"] = {

@@ -1,0 +1,66 @@
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from issues.dedup import anthropic_matcher
+from issues.dedup.evaluation import load_evaluation_set
+from tests.anthropic_stub import StubApi, shown_candidates, tool_answer
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("evaluate_matcher", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_evaluation_set_is_labelled_and_varied():
+    backlog, cases = load_evaluation_set()
+    shortcodes = {candidate.shortcode for candidate in backlog}
+    languages = {case["language"] for case in cases if case["kind"] == "translation"}
+
+    assert len(cases) >= 60
+    assert all(case["expected"] is None or case["expected"] in shortcodes for case in cases)
+    assert len(languages - {"en"}) >= 3
+    assert sum(case["kind"] == "near_miss" for case in cases) >= 10
+
+
+def test_local_reports_precision_recall_and_time():
+    output = run()
+    assert "matcher: local (threshold 85)" in output
+    assert "precision: 1.00" in output
+    assert "recall: " in output
+    assert "time per decision: mean" in output
+
+
+def test_anthropic_needs_a_key(settings):
+    settings.ANTHROPIC_API_KEY = None
+    with pytest.raises(CommandError, match="ANTHROPIC_API_KEY is not set"):
+        run("--matcher", "anthropic")
+
+
+def test_anthropic_runs_every_case_through_the_api(settings, monkeypatch):
+    settings.ANTHROPIC_API_KEY = "sk-ant-test"
+    _, cases = load_evaluation_set()
+    expected = {case["title"]: case["expected"] for case in cases}
+
+    def oracle(body):
+        title = json.loads(body["messages"][0]["content"].split("\n", 1)[1])["title"]
+        assert len(shown_candidates(body)) == 20
+        return tool_answer(expected[title])
+
+    api = StubApi(oracle)
+    monkeypatch.setattr(anthropic_matcher, "shared_http_client", api.http_client)
+    output = run("--matcher", "anthropic")
+
+    assert len(api.requests) == len(cases)
+    assert "precision: 1.00" in output
+    assert "recall: 1.00" in output
+
+
+def test_unreadable_file_is_a_command_error(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(CommandError, match="Cannot read the evaluation set"):
+        run("--file", str(broken))
