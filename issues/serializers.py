@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from conversations.models import Conversation
 from conversations.serializers import ConversationSerializer
-from getresolved.api.serializers import StrictSerializer
+from getresolved.api.serializers import MULTILINE, StrictSerializer
 from issues.models import CREATE_STATUS_CHOICES, Issue, IssuePriority, IssueStatus
 from workspaces.models import Member, Product
 
@@ -64,7 +64,7 @@ class IssueDetailSerializer(IssueSerializer):
 
 @extend_schema_field(
     {
-        "type": "string",
+        "anyOf": [{"type": "string", "format": "uuid"}, {"type": "string", "enum": ["me"]}],
         "description": 'A member id, "me" for the member who created the API key, or null for unassigned.',
         "examples": ["me"],
     }
@@ -102,13 +102,13 @@ class IssueCreateSerializer(StrictSerializer):
     product_id = serializers.UUIDField()
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     description = serializers.CharField(
-        max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+        max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True, style=MULTILINE
     )
     status = serializers.ChoiceField(choices=CREATE_STATUS_CHOICES, default=IssueStatus.PENDING)
     priority = serializers.ChoiceField(choices=IssuePriority.choices, default=IssuePriority.NORMAL)
     assignee_id = AssigneeField(required=False, allow_null=True)
     resolution_comment = serializers.CharField(
-        max_length=RESOLUTION_COMMENT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+        max_length=RESOLUTION_COMMENT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True, style=MULTILINE
     )
     conversation_ids = serializers.ListField(
         child=serializers.UUIDField(), required=False, max_length=CONVERSATION_IDS_MAX
@@ -124,7 +124,7 @@ class IssueUpdateSerializer(StrictSerializer):
 
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     description = serializers.CharField(
-        max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+        max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True, style=MULTILINE
     )
     # Every status is accepted here so that a rejected move, released included,
     # gets the transition message from Issue.check_transition.
@@ -132,7 +132,7 @@ class IssueUpdateSerializer(StrictSerializer):
     priority = serializers.ChoiceField(choices=IssuePriority.choices, required=False)
     assignee_id = AssigneeField(required=False, allow_null=True)
     resolution_comment = serializers.CharField(
-        max_length=RESOLUTION_COMMENT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
+        max_length=RESOLUTION_COMMENT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True, style=MULTILINE
     )
 
     # product_id cannot change; echoing it back is harmless.

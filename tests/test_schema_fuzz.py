@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -25,7 +27,7 @@ from issues.models import IssueStatus
 from releases import services as release_services
 
 # CI keeps the run short; `make fuzz` raises this for a deeper search.
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "15"))
 
 # Building the schema needs no database, so it can happen at collection time.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -55,7 +57,22 @@ class Seed:
 
 
 @pytest.fixture
-def seeded(db, workspace, key_and_secret, product, agent, other_product, other_workspace):
+def wsgi_keeps_connection():
+    """Keep the test's database connection open across WSGI requests.
+
+    Django's handler closes connections whose autocommit differs from the
+    settings at request start and end, which is every connection inside a
+    test transaction. Its test client disconnects the same handlers.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(db, wsgi_keeps_connection, workspace, key_and_secret, product, agent, other_product, other_workspace):
     conversation = conversation_services.conversation_create(
         workspace=workspace, product=product, message="The export button does nothing."
     )
