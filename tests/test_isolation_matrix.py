@@ -89,9 +89,7 @@ PROBES = [
     Probe("POST", "/api/v1/issues/maybe", "member", 400, body=_issue_body(assignee_id=REF)),
     Probe("POST", "/api/v1/issues/maybe", "conversation", 400, body=_issue_body(conversation_ids=[REF])),
     Probe("POST", "/api/v1/releases", "product", 400, body={"product_id": REF, "title": "Spring"}),
-    Probe(
-        "POST", "/api/v1/releases", "issue", 400, body={"product_id": "{product}", "title": "Spring", "issue_ids": [REF]}
-    ),
+    Probe("POST", "/api/v1/releases", "issue", 400, body={"product_id": "{product}", "title": "R", "issue_ids": [REF]}),
     Probe(
         "POST",
         "/api/v1/releases",
@@ -220,9 +218,7 @@ def test_foreign_id_error_names_field(probe, api, world):
     body = _send(api, probe, ours, foreign[probe.kind]).json()
 
     slot = next(
-        name
-        for name, value in {**(probe.body or {}), **probe.query}.items()
-        if REF in str(value) or REF in repr(value)
+        name for name, value in {**(probe.body or {}), **probe.query}.items() if REF in str(value) or REF in repr(value)
     )
     assert set(body["fields"]) == {slot}
 
