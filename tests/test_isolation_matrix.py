@@ -13,28 +13,10 @@ from dataclasses import dataclass, field
 import pytest
 
 from conversations import services as conversation_services
-from conversations.models import Conversation, Message
 from issues import services as issue_services
-from issues.dedup.models import IssueApiSource
 from issues.models import Issue, IssueStatus
 from releases import services as release_services
-from releases.models import Release
-from workspaces.models import Member, Product, Workspace
-
-# Every table an API write can touch. API keys are left out because a request
-# records when its key was last used.
-WRITABLE_MODELS = [
-    Workspace,
-    Member,
-    Product,
-    Conversation,
-    Message,
-    Issue,
-    Issue.conversations.through,
-    Release,
-    Release.issues.through,
-    IssueApiSource,
-]
+from tests.db_state import snapshot
 
 REF = "{ref}"
 
@@ -188,10 +170,6 @@ def _send(api, probe: Probe, ours: dict, ref: str):
 def _masked(response, ref: str) -> dict:
     text = response.content.decode().replace(ref, "<ref>").replace(ref.lower(), "<ref>").replace(ref.upper(), "<ref>")
     return {"status": response.status_code, "body": text}
-
-
-def snapshot() -> dict:
-    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in WRITABLE_MODELS}
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=lambda probe: probe.label)
