@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint clean
+.PHONY: install install-dev run test fuzz lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: install
 # Install the test dependencies and run the whole suite (SQLite unless DATABASE_URL is set).
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A longer schemathesis search over every operation than the suite's default.
+FUZZ_MAX_EXAMPLES ?= 500
+fuzz: install-dev
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(BIN)/python -m pytest tests/test_schema_fuzz.py $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 Every place an id can enter a request (path, body, query filter) is listed in
 PROBES. Each probe is sent twice with our key: once with an id of the outsider's
-workspace and once with an id that names nothing. Both answers must be the same
+workspace and once with an id that names nothing. Both responses must be the same
 (status, error_code, detail, fields, with the id itself masked), and neither
 request may change a row. To cover a new endpoint, add its probes.
 """
@@ -34,7 +34,12 @@ class Probe:
 
     @property
     def label(self) -> str:
-        where = "path" if REF in self.path else "query" if any(REF in str(v) for v in self.query.values()) else "body"
+        if REF in self.path:
+            where = "path"
+        elif any(REF in str(value) for value in self.query.values()):
+            where = "query"
+        else:
+            where = "body"
         return f"{self.method} {self.path} [{where}: {self.kind}]"
 
 
