@@ -1,5 +1,7 @@
 """openapi.json states exactly what the server accepts, so generated clients can rely on it."""
 
+import re
+
 import pytest
 from django.urls import get_resolver
 from openapi_spec_validator import validate
@@ -54,6 +56,15 @@ def _view_for(method: str, path: str):
 
 def test_openapi_validates(spec):
     validate(spec)
+
+
+def test_operation_ids_are_unique_identifiers(spec):
+    operation_ids = [operation["operationId"] for _, _, operation in _operations(spec)]
+
+    assert len(operation_ids) == len(set(operation_ids))
+    for operation_id in operation_ids:
+        # Code generators turn operation ids into method names.
+        assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", operation_id), operation_id
 
 
 def test_query_parameters_match_accepted(spec):

@@ -32,7 +32,9 @@ class OpenApiView(RejectUnknownQueryParametersMixin, SpectacularAPIView):
     public_endpoint = True
     response_envelope = False
 
+    # Explicit operation ids: the derived ones contain a dot, which code generators mangle.
     @extend_schema(
+        operation_id="openapi_json_retrieve",
         summary="OpenAPI 3.1 description of this API",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The OpenAPI document.")},
     )
@@ -76,6 +78,7 @@ class LlmsTxtView(ApiView):
     response_envelope = False
 
     @extend_schema(
+        operation_id="llms_txt_retrieve",
         summary="Plain-text guide to this API for coding agents",
         responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="The guide.")},
     )
