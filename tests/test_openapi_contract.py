@@ -6,7 +6,7 @@ import pytest
 from django.urls import get_resolver
 from openapi_spec_validator import validate
 
-from getresolved.api.viewsets import allowed_query_parameters
+from getresolved.api.viewsets import RejectUnknownQueryParametersMixin, allowed_query_parameters
 from tests.test_path_inventory import HTTP_METHODS, _walk
 
 PUBLIC_PATHS = {"/api/v1/openapi.json", "/api/v1/llms.txt"}
@@ -74,6 +74,12 @@ def test_query_parameters_match_accepted(spec):
         accepted = allowed_query_parameters(_view_for(method, path))
 
         assert documented == accepted, f"{method.upper()} {path}"
+
+
+def test_every_api_view_rejects_unknown_query_parameters():
+    for path, callback in _walk(get_resolver().url_patterns):
+        if path.startswith("/api/v1/") and hasattr(callback, "cls"):
+            assert issubclass(callback.cls, RejectUnknownQueryParametersMixin), path
 
 
 def test_query_parameters_allow_empty_value(spec):

@@ -42,7 +42,7 @@ def allowed_query_parameters(view) -> set[str]:
 
 
 class RejectUnknownQueryParametersMixin:
-    """Answer a query parameter the operation does not declare with a validation_error.
+    """Reject query parameters the operation does not declare with a validation_error.
 
     A misspelt filter (`?stauts=open`) would otherwise be ignored and return
     an unfiltered list. The check runs after authentication, permissions and
