@@ -374,3 +374,12 @@ def test_nested_json_depth_rejected_without_crash(api, ids):
 
     assert_error_format(response, 400, "validation_error")
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("prefix", ["items", "actions"])
+def test_alias_link_header_survives_line_break_in_path(prefix, api, ids):
+    response = api.get(f"/api/v1/{prefix}/x%0D%0Ay%3E")
+
+    assert_error_format(response, 404, "not_found")
+    assert "\r" not in response["Link"]
+    assert response["Link"].startswith(f"</api/v1/{'conversations' if prefix == 'items' else 'issues'}/x%0D%0Ay%3E>")
