@@ -75,5 +75,5 @@ class ProductCreateSerializer(_ProductWriteFields):
 
 class ProductUpdateSerializer(_ProductWriteFields):
     name = serializers.CharField(max_length=200, required=False)
-    slug = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False, allow_null=True)
-    issue_prefix = serializers.CharField(max_length=3, required=False, allow_null=True)
+    slug = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False)
+    issue_prefix = serializers.CharField(max_length=3, required=False)
