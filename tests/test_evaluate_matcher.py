@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from issues.dedup import anthropic_matcher
 from issues.dedup.evaluation import load_evaluation_set
+from issues.dedup.local_matcher import MATCH_THRESHOLD
 from tests.anthropic_stub import StubApi, shown_candidates, tool_answer
 
 
@@ -28,7 +29,7 @@ def test_evaluation_set_is_labelled_and_varied():
 
 def test_local_reports_precision_recall_and_time():
     output = run("--split", "tuning")
-    assert "matcher: local (threshold 85)" in output
+    assert f"matcher: local (threshold {MATCH_THRESHOLD:g})" in output
     assert "precision: 1.00" in output
     assert "recall: " in output
     assert "time per decision: mean" in output
