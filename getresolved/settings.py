@@ -84,6 +84,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers on SQLite otherwise fail at once with "database is
+    # locked": IMMEDIATE takes the write lock when a transaction starts, so
+    # writers queue for up to `timeout` seconds, and WAL lets reads go on meanwhile.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 
 AUTH_USER_MODEL = "workspaces.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from conversations.models import Conversation
 from conversations.serializers import ConversationSerializer
-from getresolved.api.serializers import MULTILINE, StrictSerializer
+from getresolved.api.serializers import MULTILINE, OptionalTextField, StrictSerializer
 from issues.models import CREATE_STATUS_CHOICES, Issue, IssuePriority, IssueStatus
 from workspaces.models import Member, Product
 
@@ -101,15 +101,11 @@ class IssueCreateSerializer(StrictSerializer):
 
     product_id = serializers.UUIDField()
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
-    description = serializers.CharField(
-        max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True, style=MULTILINE
-    )
+    description = OptionalTextField(max_length=DESCRIPTION_MAX_LENGTH, style=MULTILINE)
     status = serializers.ChoiceField(choices=CREATE_STATUS_CHOICES, default=IssueStatus.PENDING)
     priority = serializers.ChoiceField(choices=IssuePriority.choices, default=IssuePriority.NORMAL)
     assignee_id = AssigneeField(required=False, allow_null=True)
-    resolution_comment = serializers.CharField(
-        max_length=RESOLUTION_COMMENT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True, style=MULTILINE
-    )
+    resolution_comment = OptionalTextField(max_length=RESOLUTION_COMMENT_MAX_LENGTH, style=MULTILINE)
     conversation_ids = serializers.ListField(
         child=serializers.UUIDField(), required=False, max_length=CONVERSATION_IDS_MAX
     )
@@ -123,17 +119,13 @@ class IssueUpdateSerializer(StrictSerializer):
     created_at, updated_at and conversations) are ignored."""
 
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
-    description = serializers.CharField(
-        max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True, style=MULTILINE
-    )
+    description = OptionalTextField(max_length=DESCRIPTION_MAX_LENGTH, style=MULTILINE)
     # Every status is accepted here so that a rejected move, released included,
     # gets the transition message from Issue.check_transition.
     status = serializers.ChoiceField(choices=IssueStatus.choices, required=False)
     priority = serializers.ChoiceField(choices=IssuePriority.choices, required=False)
     assignee_id = AssigneeField(required=False, allow_null=True)
-    resolution_comment = serializers.CharField(
-        max_length=RESOLUTION_COMMENT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True, style=MULTILINE
-    )
+    resolution_comment = OptionalTextField(max_length=RESOLUTION_COMMENT_MAX_LENGTH, style=MULTILINE)
 
     # product_id cannot change; echoing it back is harmless.
     ignored_fields = (*_READ_ONLY_FIELDS, "product_id")

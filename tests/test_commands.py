@@ -337,3 +337,28 @@ def test_list_api_keys_name_with_tab_keeps_columns(workspace):
 
     assert len(row) == len(header)
     assert row[2] == "ci deploy bot"
+
+
+def test_create_workspace_unusable_name_gets_workspace_slug(db):
+    out = StringIO()
+
+    call_command("create_workspace", "日本語", stdout=out)
+
+    workspace = Workspace.objects.get(pk=out.getvalue().strip())
+    assert workspace.slug == "workspace"
+
+
+def test_add_member_overlong_email_fails(workspace):
+    email = "d" * 64 + "@" + "b" * 63 + "." + "c" * 40 + ".com"
+
+    with pytest.raises(CommandError, match="at most 150 characters"):
+        call_command("add_member", workspace.slug, "--role", "agent", "--email", email, stdout=StringIO())
+
+    assert not Member.objects.filter(workspace=workspace).exists()
+
+
+def test_issue_api_key_overlong_expiry_fails(workspace):
+    with pytest.raises(CommandError, match="between 1 and 36500 days"):
+        call_command("issue_api_key", workspace.slug, "--expires-in-days", "3650000", stdout=StringIO())
+
+    assert not ApiKey.objects.filter(workspace=workspace).exists()

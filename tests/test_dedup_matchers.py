@@ -7,7 +7,7 @@ import pytest
 
 from issues.dedup import services
 from issues.dedup.anthropic_matcher import TOOL_NAME
-from issues.dedup.local_matcher import MATCH_THRESHOLD, LocalMatcher, normalise, similarity
+from issues.dedup.local_matcher import MATCH_THRESHOLD, LocalMatcher, distinctive_words, normalise, similarity
 from issues.dedup.matching import Candidate, MatcherUnavailable, Proposal
 from tests.anthropic_stub import StubApi, error_body, message_body, proposed_title, shown_candidates, tool_answer
 
@@ -178,8 +178,30 @@ def test_connection_error_is_unavailable():
 # Local matcher
 
 
+LOCAL_CANDIDATES = [
+    *CANDIDATES,
+    Candidate("GET-004", "App crashes when uploading a PNG larger than 10 MB"),
+    Candidate("GET-005", "Webhook retries stop after the first failure"),
+    Candidate("GET-006", "Keyboard shortcut Ctrl+K does not open search in Firefox"),
+]
+
+
 def test_normalise_strips_case_accents_and_punctuation():
     assert normalise("  Café-Login FAILS!!  (again) ") == "cafe login fails again"
+
+
+def test_normalise_splits_numbers_from_units():
+    assert normalise("Attachments over 25MB") == "attachments over 25 mb"
+
+
+def test_distinctive_words_are_names_and_numbers():
+    assert distinctive_words("Login with Google fails with error 400") == {"googl", "400"}
+    assert distinctive_words("Invoice PDF shows EUR") == {"pdf", "eur"}
+
+
+@pytest.mark.parametrize("title", ["PASSWORD RESET FAILS ON SAFARI", "Password Reset Fails On Safari"])
+def test_distinctive_words_ignore_capitals_on_every_word(title):
+    assert distinctive_words(title) == set()
 
 
 @pytest.mark.parametrize(
@@ -202,10 +224,14 @@ def test_local_matches_case_and_punctuation_noise(title):
         ("I never get the password reset email", "GET-001"),
         ("Dark mode toggle doesn't persist after a reload", "GET-002"),
         ("Error 400 when login with Google fails", "GET-003"),
+        ("Uploading a PNG larger than 10MB crashed the app", "GET-004"),
+        ("App crashing on PNG uploads larger than 10 MB", "GET-004"),
+        ("Webhook retrying stops after first failures", "GET-005"),
+        ("ctrl-k search shortcut not opening in firefox", "GET-006"),
     ],
 )
 def test_local_matches_rewordings_with_shared_words(title, expected):
-    decision = LocalMatcher().match(Proposal(title), CANDIDATES)
+    decision = LocalMatcher().match(Proposal(title), LOCAL_CANDIDATES)
     assert decision.shortcode == expected
     assert decision.confidence >= MATCH_THRESHOLD / 100
 
@@ -216,10 +242,14 @@ def test_local_matches_rewordings_with_shared_words(title, expected):
         "Login with Microsoft fails with error 400",
         "Password reset link expires too quickly",
         "Dark mode colors make links unreadable",
+        "Login with Google fails with error 500",
+        "App crashes when uploading a GIF larger than 10 MB",
+        "Keyboard shortcut Ctrl+K does not open search in Safari",
+        "Keyboard shortcut Ctrl+S does not save drafts in Firefox",
     ],
 )
 def test_local_keeps_apart_different_problems_sharing_words(title):
-    decision = LocalMatcher().match(Proposal(title), CANDIDATES)
+    decision = LocalMatcher().match(Proposal(title), LOCAL_CANDIDATES)
     assert decision.shortcode is None
     assert decision.confidence is None
 
@@ -231,6 +261,13 @@ def test_local_does_not_match_translations():
 def test_local_with_no_candidates_is_no_match():
     decision = LocalMatcher().match(Proposal("Anything"), [])
     assert decision.shortcode is None
+
+
+def test_swapped_name_costs_the_penalty():
+    google = "Login with Google fails with error 400"
+    assert similarity(google, "Login with Microsoft fails with error 400") < MATCH_THRESHOLD
+    # A name only one title has is no sign of a different problem.
+    assert similarity(google, "Login fails with error 400") >= MATCH_THRESHOLD
 
 
 def test_similarity_is_symmetric_and_bounded():

@@ -28,15 +28,20 @@ HOSTNAME_RE = re.compile(
 )
 WIDGET_CONFIG_MAX_BYTES = 16 * 1024
 WIDGET_CONFIG_MAX_DEPTH = 32
+# Longest key lifetime in days (about 100 years); omit the expiry for a key that never expires.
+API_KEY_MAX_EXPIRY_DAYS = 36500
 # Attempts at a create whose unique slug or prefix was taken by a concurrent request.
-_UNIQUE_RETRIES = 5
+_UNIQUE_RETRIES = 20
 
 
-def derive_slug(text: str) -> str:
-    """Turn free text into a slug: lowercase ASCII letters, digits and single hyphens."""
+def derive_slug(text: str, fallback: str = "product") -> str:
+    """Turn free text into a slug: lowercase ASCII letters, digits and single hyphens.
+
+    Text with no usable characters (only punctuation, or a non-Latin script) gives FALLBACK.
+    """
     slug = slugify(text or "").replace("_", "-")
     slug = re.sub(r"-{2,}", "-", slug).strip("-")[:SLUG_MAX_LENGTH].strip("-")
-    return slug or "product"
+    return slug or fallback
 
 
 def _with_suffix(base: str, number: int) -> str:
@@ -74,7 +79,7 @@ def workspace_create(*, name: str, slug: str | None = None) -> Workspace:
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ValidationError({"name": "The workspace name must be 1-200 characters."})
-    base = validate_slug(slug) if slug else derive_slug(name)
+    base = validate_slug(slug) if slug else derive_slug(name, fallback="workspace")
     if slug and Workspace.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A workspace with slug {slug!r} already exists."})
 
@@ -124,6 +129,10 @@ def member_create(
             validate_email(email)
         except ValidationError:
             raise ValidationError({"email": f"{email!r} is not a valid email address."}) from None
+        # The login name is the email, and Django limits login names to 150 characters.
+        username_max_length = User._meta.get_field("username").max_length
+        if len(email) > username_max_length:
+            raise ValidationError({"email": f"The email address must be at most {username_max_length} characters."})
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             user = User.objects.create_user(username=email, email=email)
@@ -159,8 +168,14 @@ def api_key_issue(
     """Create a key and return it with its secret, which is never retrievable again."""
     if created_by is not None and created_by.workspace_id != workspace.pk:
         raise ValidationError({"member": "The member belongs to another workspace."})
-    if expires_in_days is not None and expires_in_days <= 0:
-        raise ValidationError({"expires_in_days": "The expiry must be a positive number of days."})
+    if expires_in_days is not None and not 0 < expires_in_days <= API_KEY_MAX_EXPIRY_DAYS:
+        raise ValidationError(
+            {
+                "expires_in_days": (
+                    f"The expiry must be between 1 and {API_KEY_MAX_EXPIRY_DAYS} days; omit it for no expiry."
+                )
+            }
+        )
 
     secret = ApiKey.generate_secret()
     key = ApiKey(

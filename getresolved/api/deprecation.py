@@ -26,8 +26,8 @@ class DeprecatedAliasMixin:
         if successor is not None:
             # request.path also contains the script prefix when the app is not mounted at /.
             script_prefix = request.path[: len(request.path) - len(request.path_info)]
-            # Percent-encoded, because a decoded path may hold a line break or
-            # `>`, which would make the header invalid (a 500) or end the link early.
+            # The decoded path may contain characters a header cannot carry
+            # (such as a line feed sent as %0A), so it is percent-encoded again.
             target = escape_uri_path(f"{script_prefix}{successor}")
             query = request.META.get("QUERY_STRING", "")
             if query:

@@ -117,3 +117,21 @@ class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     pass
+
+
+class OptionalTextField(serializers.CharField):
+    """Optional, nullable text where a blank value (after trimming) is stored as null.
+
+    One empty value per field keeps clients from having to tell "" from null.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        # CharField returns "" for blank input without calling to_internal_value.
+        value = super().run_validation(data)
+        return value or None

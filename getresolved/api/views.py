@@ -4,6 +4,7 @@ import logging
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -93,6 +94,9 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+# Exempt from CSRF so that a POST to an unknown /api/ path gets this JSON 404,
+# not Django's HTML CSRF page: API clients send no CSRF token.
+@csrf_exempt
 def not_found(request, exception=None):
     if _wants_json(request):
         return json_error_response(request, "not_found", 404, "No API endpoint at this path.")

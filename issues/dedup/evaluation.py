@@ -15,11 +15,16 @@ from issues.dedup.matching import Candidate, Matcher, MatcherUnavailable, Propos
 
 EVALUATION_SET = Path(__file__).with_name("evaluation_set.json")
 
+# "tuning" cases may guide changes to the local matcher; "held_out" cases are
+# only measured, to show whether a change generalises beyond the cases it was tuned on.
+SPLITS = ("tuning", "held_out")
+
 
 @dataclass
 class CaseResult:
     kind: str
     language: str
+    split: str
     title: str
     expected: str | None
     answer: str | None
@@ -79,11 +84,18 @@ def load_evaluation_set(path: Path = EVALUATION_SET) -> tuple[list[Candidate], l
     return backlog, data["cases"]
 
 
-def evaluate(matcher: Matcher, path: Path = EVALUATION_SET) -> Report:
-    """Run MATCHER on every case; a MatcherUnavailable counts as no match and is kept as the error."""
+def evaluate(matcher: Matcher, path: Path = EVALUATION_SET, split: str | None = None) -> Report:
+    """Run MATCHER on every case, or only on the cases of SPLIT.
+
+    A MatcherUnavailable counts as no match and is kept as the error. Cases
+    without a split belong to "tuning". The candidates are the whole backlog
+    whatever the split.
+    """
     backlog, cases = load_evaluation_set(path)
     report = Report()
     for case in cases:
+        if split is not None and case.get("split", "tuning") != split:
+            continue
         proposal = Proposal(title=case["title"], description=case.get("description"))
         started = time.perf_counter()
         answer, error = None, None
@@ -95,6 +107,7 @@ def evaluate(matcher: Matcher, path: Path = EVALUATION_SET) -> Report:
             CaseResult(
                 kind=case["kind"],
                 language=case["language"],
+                split=case.get("split", "tuning"),
                 title=case["title"],
                 expected=case["expected"],
                 answer=answer,
@@ -107,6 +120,8 @@ def evaluate(matcher: Matcher, path: Path = EVALUATION_SET) -> Report:
 
 def summarise(report: Report) -> list[str]:
     """Return the report as lines of text."""
+    if not report.results:
+        return ["cases: 0"]
     milliseconds = report.milliseconds()
     lines = [
         f"cases: {len(report.results)} ({len(report.duplicates)} duplicates, "

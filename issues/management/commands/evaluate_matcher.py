@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from issues.dedup.anthropic_matcher import AnthropicMatcher
-from issues.dedup.evaluation import EVALUATION_SET, evaluate, summarise
+from issues.dedup.evaluation import EVALUATION_SET, SPLITS, evaluate, summarise
 from issues.dedup.local_matcher import MATCH_THRESHOLD, LocalMatcher
 
 
@@ -24,6 +24,11 @@ class Command(BaseCommand):
             help=f"Similarity from 0 to 100 the local matcher needs for a match (default {MATCH_THRESHOLD:g}).",
         )
         parser.add_argument("--file", default=str(EVALUATION_SET), help="Evaluation set in the same JSON format.")
+        parser.add_argument(
+            "--split",
+            choices=SPLITS,
+            help="Run only the cases of this split (default: all). Tune on 'tuning', report 'held_out' too.",
+        )
 
     def handle(self, *args, **options):
         if options["matcher"] == "anthropic":
@@ -36,11 +41,13 @@ class Command(BaseCommand):
             label = f"local (threshold {options['threshold']:g})"
 
         try:
-            report = evaluate(matcher, path=Path(options["file"]))
+            report = evaluate(matcher, path=Path(options["file"]), split=options["split"])
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(f"Cannot read the evaluation set {options['file']}: {exc}")
 
         self.stdout.write(f"matcher: {label}")
+        if options["split"]:
+            self.stdout.write(f"split: {options['split']}")
         for line in summarise(report):
             self.stdout.write(line)
         if options["verbosity"] >= 2:
@@ -49,6 +56,6 @@ class Command(BaseCommand):
                     continue
                 error = f" ({result.error})" if result.error else ""
                 self.stdout.write(
-                    f"  wrong [{result.kind}/{result.language}] {result.title!r}: "
+                    f"  wrong [{result.split}/{result.kind}/{result.language}] {result.title!r}: "
                     f"expected {result.expected}, got {result.answer}{error}"
                 )
