@@ -25,6 +25,7 @@ ERROR_CODES = {
     "not_found",
     "validation_error",
     "method_not_allowed",
+    "length_required",
     "payload_too_large",
     "unsupported_media_type",
     "rate_limited",

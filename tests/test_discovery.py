@@ -15,6 +15,7 @@ ERROR_CODES = {
     "401": "unauthorized",
     "403": "forbidden",
     "404": "not_found",
+    "411": "length_required",
     "413": "payload_too_large",
     "415": "unsupported_media_type",
     "429": "rate_limited",

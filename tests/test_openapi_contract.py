@@ -143,3 +143,13 @@ def test_single_line_strings_carry_pattern(spec):
     assert "\\u0007" not in name["pattern"]
     assert "\\u0000-\\u0008" in name["pattern"]
     assert body["pattern"].startswith("^[^\\u0000]*")
+
+
+def test_writes_document_body_errors(spec):
+    for method, path, operation in _operations(spec):
+        if method not in ("post", "patch"):
+            continue
+
+        statuses = set(operation["responses"])
+
+        assert {"400", "411", "413", "415"} <= statuses, f"{method.upper()} {path}"

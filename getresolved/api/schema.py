@@ -41,6 +41,11 @@ ERROR_RESPONSES = {
     "403": ("ForbiddenResponse", ["forbidden"], "A read-only key on a write, or a disabled workspace."),
     "404": ("NotFoundResponse", ["not_found"], "No such object in this workspace, or a malformed id in the path."),
     "405": ("MethodNotAllowedResponse", ["method_not_allowed"], "The path does not serve this method."),
+    "411": (
+        "LengthRequiredResponse",
+        ["length_required"],
+        "A chunked body that the server in front cannot pass on; send Content-Length.",
+    ),
     "413": ("PayloadTooLargeResponse", ["payload_too_large"], "The request body is over the size limit."),
     "415": ("UnsupportedMediaTypeResponse", ["unsupported_media_type"], "The request body is not JSON."),
     "429": ("RateLimitedResponse", ["rate_limited"], "Too many requests for this key; see Retry-After."),
@@ -171,7 +176,7 @@ class EnvelopeAutoSchema(AutoSchema):
         # Every operation rejects query parameters it does not declare.
         statuses = ["400"] if public else ["400", "401", "403", "429"]
         if self.method in ("POST", "PATCH", "PUT"):
-            statuses += ["413", "415"]
+            statuses += ["411", "413", "415"]
         if "{" in self.path:
             statuses.append("404")
         statuses.append("500")
