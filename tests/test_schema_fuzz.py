@@ -179,6 +179,9 @@ def _query_valid_when_normalised(case) -> bool:
             return False
         values = value if isinstance(value, list) else [value]
         items = [item.strip() for raw in values for item in str(raw).split(",") if item.strip()]
+        if not items:
+            # Sent empty, which the parameter's allowEmptyValue admits.
+            continue
         item_schema = parameter["schema"].get("items")
         if item_schema is None:
             return False
