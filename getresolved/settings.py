@@ -122,6 +122,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["getresolved.api.permissions.HasValidApiKey"],
     "DEFAULT_PARSER_CLASSES": ["getresolved.api.parsers.JsonObjectParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["getresolved.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "getresolved.api.pagination.LimitOffsetPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "getresolved.api.schema.EnvelopeAutoSchema",
@@ -130,6 +131,12 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
 }
+
+# Requests per API key, as "COUNT/second|minute|hour|day", or "off". Counted in
+# the cache named here, which must be shared (e.g. Redis) when several server
+# processes or machines serve the API; the default local-memory cache counts per process.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "1200/minute")
+API_RATE_LIMIT_CACHE = "default"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "GetResolved API",
