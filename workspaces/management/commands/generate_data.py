@@ -120,7 +120,7 @@ class Command(BaseCommand):
             raise CommandError(f"Workspace {slug!r} already exists; choose another slug or use a fresh database.")
 
         self.verbosity = options["verbosity"]
-        self.random = random.Random(options["seed"])
+        self.random = random.Random(options["seed"])  # noqa: S311 - repeatable test data, not secrets
         self.now = timezone.now()
         started = time.monotonic()
         with transaction.atomic(), explicit_timestamps(Issue, Conversation, Message, Release):
