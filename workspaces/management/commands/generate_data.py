@@ -268,7 +268,7 @@ class Command(BaseCommand):
                 assignee=rng.choice(members) if rng.random() < 0.6 else None,
                 resolution_comment="Fixed." if status in (IssueStatus.DONE, IssueStatus.RELEASED) else None,
                 created_at=created_at,
-                updated_at=created_at + timedelta(hours=rng.randint(0, 240)),
+                updated_at=min(created_at + timedelta(hours=rng.randint(0, 240)), self.now),
             )
             issues.append(issue)
             if status == IssueStatus.RELEASED:
