@@ -65,11 +65,25 @@ class Message(models.Model):
         CUSTOMER = "customer"
         AGENT = "agent"
 
+    class DeliveryStatus(models.TextChoices):
+        # An agent reply waits in `pending` until the transaction commits and the
+        # email is handed to the backend. Customer messages and replies to
+        # conversations without an email address are `not_applicable`.
+        PENDING = "pending"
+        SENT = "sent"
+        FAILED = "failed"
+        NOT_APPLICABLE = "not_applicable"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     body = models.TextField()
     author_type = models.CharField(max_length=10, choices=AuthorType.choices)
     author_member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    delivery_status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_APPLICABLE
+    )
+    # The email backend's error for a failed send; shown in the admin, not in the API.
+    delivery_error = models.TextField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from issues.models import CREATE_STATUSES, Issue, IssuePriority, IssueStatus, format_shortcode
 from workspaces.models import Member, Product, Workspace
@@ -116,3 +117,31 @@ def issue_update(
         issue.save(update_fields=[*changed, "updated_at"])
         logger.info("Updated issue %s fields %s", issue.pk, ",".join(changed))
     return issue
+
+
+def issues_mark_released(issues) -> None:
+    """Move ISSUES, all in status done, to released.
+
+    This is the only way into `released`, used by release creation. The caller
+    must hold the issues' row locks (select_for_update) in its transaction, and
+    must have checked that each one is done.
+    """
+    issues = list(issues)
+    if not issues:
+        return
+    not_done = [issue.shortcode for issue in issues if issue.status != IssueStatus.DONE]
+    if not_done:
+        raise ValidationError({"issue_ids": f"Only done issues can be released: {', '.join(not_done)}."})
+
+    now = timezone.now()
+    updated = Issue.objects.filter(pk__in=[issue.pk for issue in issues], status=IssueStatus.DONE).update(
+        status=IssueStatus.RELEASED, updated_at=now
+    )
+    # Fewer rows than issues means a status changed after the caller read it,
+    # which the caller's row locks should have prevented.
+    if updated != len(issues):
+        raise ValidationError({"issue_ids": "An issue changed status while the release was created; try again."})
+    for issue in issues:
+        issue.status = IssueStatus.RELEASED
+        issue.updated_at = now
+    logger.info("Marked %d issue(s) released: %s", len(issues), ",".join(str(issue.pk) for issue in issues))

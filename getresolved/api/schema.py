@@ -11,6 +11,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_override, is_serializer
 
+from getresolved.api.deprecation import successor_path
+
 # status -> (component name, error codes, description)
 ERROR_RESPONSES = {
     "400": ("ValidationErrorResponse", ["validation_error"], "The request body or query is invalid."),
@@ -22,6 +24,15 @@ ERROR_RESPONSES = {
     "415": ("UnsupportedMediaTypeResponse", ["unsupported_media_type"], "The request body is not JSON."),
     "429": ("RateLimitedResponse", ["rate_limited"], "Too many requests for this key; see Retry-After."),
     "500": ("InternalErrorResponse", ["internal_error"], "Unexpected server error; the body names the request id."),
+}
+
+# Headers on every response of a deprecated alias path (see getresolved.api.deprecation).
+DEPRECATION_HEADERS = {
+    "Deprecation": {"schema": {"type": "string", "const": "true"}, "description": "This path is deprecated."},
+    "Link": {
+        "schema": {"type": "string"},
+        "description": 'The same resource under its successor path, as `<path>; rel="successor-version"`.',
+    },
 }
 
 
@@ -40,6 +51,9 @@ def error_schema(codes: list[str], with_fields: bool) -> dict:
 
 
 class EnvelopeAutoSchema(AutoSchema):
+    def is_deprecated(self):
+        return super().is_deprecated() or successor_path(self.view, self.path) is not None
+
     def get_response_serializers(self):
         output = getattr(self.view, "output_serializer_class", None)
         action = getattr(self.view, "action", None)
@@ -56,11 +70,16 @@ class EnvelopeAutoSchema(AutoSchema):
         lookup_schema = getattr(self.view, "lookup_schema", None)
         if lookup_schema:
             for parameter in parameters:
-                if parameter["name"] == getattr(self.view, "lookup_url_kwarg", None) or parameter["name"] == getattr(
-                    self.view, "lookup_field", None
-                ):
+                if parameter["name"] in self._lookup_parameter_names():
                     parameter["schema"] = dict(lookup_schema)
         return parameters
+
+    def _lookup_parameter_names(self) -> set[str]:
+        names = {getattr(self.view, "lookup_url_kwarg", None), getattr(self.view, "lookup_field", None)}
+        # drf-spectacular renames a `pk` path variable to `id` (SCHEMA_COERCE_PATH_PK).
+        if "pk" in names:
+            names.add("id")
+        return names
 
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
@@ -88,6 +107,9 @@ class EnvelopeAutoSchema(AutoSchema):
         for status_code in self._error_statuses():
             if status_code not in responses:
                 responses[status_code] = self._error_response(status_code)
+        if successor_path(self.view, self.path) is not None:
+            for response in responses.values():
+                response.setdefault("headers", {}).update(DEPRECATION_HEADERS)
         return responses
 
     def _error_statuses(self) -> list[str]:
