@@ -156,6 +156,9 @@ SPECTACULAR_SETTINGS = {
         "ConversationStatusEnum": "conversations.models.Conversation.Status",
         "ConversationTypeEnum": "conversations.models.Conversation.Type",
         "IssueStatusEnum": "issues.models.IssueStatus",
+        "IssueCreateStatusEnum": "issues.models.CREATE_STATUS_CHOICES",
+        # Issues and conversations share these four priorities.
+        "PriorityEnum": "issues.models.IssuePriority",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

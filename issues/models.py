@@ -37,6 +37,7 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 # Statuses an issue may be created in.
 CREATE_STATUSES = tuple(s for s in IssueStatus.values if s != IssueStatus.RELEASED)
+CREATE_STATUS_CHOICES = [(value, label) for value, label in IssueStatus.choices if value in CREATE_STATUSES]
 
 
 def format_shortcode(prefix: str, number: int) -> str:
@@ -88,6 +89,10 @@ class Issue(models.Model):
             models.Index(fields=["product", "-created_at", "-id"], name="issue_product_created"),
             models.Index(fields=["product", "status"], name="issue_product_status"),
             models.Index(fields=["assignee", "-created_at"], name="issue_assignee_created"),
+            # The list filters on priority and on assignee (including unassigned,
+            # which an index led by assignee alone shares across workspaces).
+            models.Index(fields=["workspace", "priority", "-created_at", "-id"], name="issue_ws_priority"),
+            models.Index(fields=["workspace", "assignee", "-created_at", "-id"], name="issue_ws_assignee"),
         ]
 
     def __str__(self):

@@ -1,10 +1,11 @@
 from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
+from getresolved.api.filters import MAX_FILTER_VALUES
 from getresolved.api.viewsets import CreateModelMixin, ListModelMixin, RetrieveModelMixin, WorkspaceViewSet
 from issues.models import Issue
 from releases import services
-from releases.filtersets import MAX_FILTER_IDS, ReleaseFilterSet
+from releases.filtersets import ReleaseFilterSet
 from releases.models import Release
 from releases.serializers import ReleaseCreateSerializer, ReleaseDetailSerializer, ReleaseSerializer
 
@@ -24,7 +25,7 @@ def _issues_in_number_order() -> Prefetch:
                 style="form",
                 explode=False,
                 description=(
-                    f"Product ids of this workspace, comma-separated, at most {MAX_FILTER_IDS}. Releases of any "
+                    f"Product ids of this workspace, comma-separated, at most {MAX_FILTER_VALUES}. Releases of any "
                     "of them are listed. An id that is malformed or names no product of the workspace is a "
                     "validation_error. An empty value is ignored."
                 ),

@@ -15,7 +15,7 @@ def test_items_list_matches_conversations(api, conversation):
     assert alias.status_code == 200
     assert alias.json() == current.json()
     assert alias["Deprecation"] == "true"
-    assert alias["Link"] == '</api/v1/conversations>; rel="successor-version"'
+    assert alias["Link"] == '</api/v1/conversations?status=open>; rel="successor-version"'
     assert "Deprecation" not in current
 
 

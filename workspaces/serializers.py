@@ -23,7 +23,7 @@ class MeSerializer(serializers.Serializer):
 
 @extend_schema_field(
     {
-        "type": ["object", "null"],
+        "type": "object",
         "additionalProperties": True,
         "description": "Free-form widget settings, a JSON object of at most 16 KiB, or null.",
     }

@@ -24,6 +24,8 @@ class DeprecatedAliasMixin:
         if successor is not None:
             # request.path also contains the script prefix when the app is not mounted at /.
             script_prefix = request.path[: len(request.path) - len(request.path_info)]
+            query = request.META.get("QUERY_STRING", "")
+            target = f"{script_prefix}{successor}?{query}" if query else f"{script_prefix}{successor}"
             response["Deprecation"] = "true"
-            response["Link"] = f'<{script_prefix}{successor}>; rel="successor-version"'
+            response["Link"] = f'<{target}>; rel="successor-version"'
         return response

@@ -1,116 +1,153 @@
-"""Comma-separated query filters for the list endpoints.
+"""Comma-separated query filters: `status=pending,done` matches either value.
 
-`status=open,in_progress` matches either value. Each value is validated: an
-unknown choice or a malformed UUID is a validation_error naming the parameter
-(through the FilterSet form) and the value. An empty parameter is ignored.
+Every value is validated, so an unknown enum value or a malformed id is a
+validation_error naming the parameter and the value, never an empty list.
+An empty parameter (`status=`) and empty items (`status=done,`) are ignored.
 """
 
 import uuid
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
-# Upper bound on the values one parameter may carry, so a query string cannot
-# expand into an arbitrarily long SQL IN list.
-MAX_VALUES = 100
+# Values accepted in one filter; more would only make a huge IN clause.
+MAX_FILTER_VALUES = 100
 
 
-class RepeatableTextInput(forms.TextInput):
-    """A text input that joins repeated parameters (`status=a&status=b`) with commas."""
+class CommaSeparatedWidget(forms.Widget):
+    """Read `a,b` and also repeated parameters (`status=a&status=b`) as one list."""
 
     def value_from_datadict(self, data, files, name):
-        if hasattr(data, "getlist"):
-            return ",".join(data.getlist(name))
-        return data.get(name)
+        raw_values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        items = []
+        for raw in raw_values:
+            if raw is None:
+                continue
+            items.extend(item.strip() for item in str(raw).split(","))
+        return [item for item in items if item]
 
 
 class CommaSeparatedField(forms.Field):
-    """A form field for `a,b,c` that cleans every item with `parse_item`.
+    """Validate each item with PARSE_VALUE; NULL_VALUE (such as "none") stands for null.
 
-    Returns the de-duplicated list of parsed items, or None when the parameter
-    is empty, so the filter is skipped.
+    With a QUERYSET, parsed ids must exist in it; callers pass a workspace-scoped
+    queryset, so another workspace's id fails exactly like an unknown one.
     """
 
-    widget = RepeatableTextInput
+    widget = CommaSeparatedWidget
 
-    def __init__(self, *, parse_item, **kwargs):
-        self.parse_item = parse_item
+    def __init__(self, *, parse_value, null_value=None, queryset=None, **kwargs):
         super().__init__(**kwargs)
+        self.parse_value = parse_value
+        self.null_value = null_value
+        self.queryset = queryset
 
-    def to_python(self, value):
-        if value is None or not str(value).strip():
-            return None
-        items = [item.strip() for item in str(value).split(",") if item.strip()]
-        if len(items) > MAX_VALUES:
-            raise ValidationError(f"Too many values: give at most {MAX_VALUES} comma-separated values.")
-
+    def clean(self, value):
+        value = value or []
+        if len(value) > MAX_FILTER_VALUES:
+            raise forms.ValidationError(f"Too many values ({len(value)}). Give at most {MAX_FILTER_VALUES}.")
         # Every bad item is reported, not only the first.
-        parsed, errors = [], []
-        for item in items:
-            try:
-                parsed_item = self.parse_item(item)
-            except ValidationError as error:
-                errors.extend(error.messages)
-                continue
-            if parsed_item not in parsed:
-                parsed.append(parsed_item)
+        items, errors = [], []
+        for raw in value:
+            if self.null_value is not None and raw.lower() == self.null_value:
+                parsed = None
+            else:
+                try:
+                    parsed = self.parse_value(raw)
+                except forms.ValidationError as error:
+                    errors.extend(error.messages)
+                    continue
+            if parsed not in items:
+                items.append(parsed)
         if errors:
-            raise ValidationError(errors)
-        return parsed or None
+            raise forms.ValidationError(" ".join(errors))
+        self._check_exist(items)
+        return items
+
+    def _check_exist(self, items):
+        ids = [item for item in items if item is not None]
+        if self.queryset is None or not ids:
+            return
+        found = {str(pk) for pk in self.queryset.filter(pk__in=ids).values_list("pk", flat=True)}
+        missing = [str(item) for item in ids if str(item) not in found]
+        if missing:
+            noun = self.queryset.model._meta.verbose_name
+            raise forms.ValidationError(f"No {noun} with id {', '.join(missing)} in the workspace.")
 
 
-class CommaSeparatedFilter(django_filters.BaseCSVFilter):
-    """Match rows whose field equals any of the comma-separated values."""
+def choice_parser(choices):
+    """Build a PARSE_VALUE that accepts only CHOICES (a list of strings)."""
+    allowed = list(choices)
 
-    # BaseCSVFilter combines base_field_class with field_class, and ours does the splitting.
-    base_field_class = CommaSeparatedField
-    field_class = forms.Field
-
-    def __init__(self, *args, parse_item, item_schema: dict, **kwargs):
-        kwargs.setdefault("lookup_expr", "in")
-        super().__init__(*args, parse_item=parse_item, **kwargs)
-        # drf-spectacular documents a BaseCSVFilter as an array sent with
-        # style=form, explode=false, i.e. one comma-separated parameter.
-        extend_schema_field({**item_schema, "description": kwargs.get("label") or ""})(self)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return super().filter(qs, value)
-
-
-def _choice_parser(choices: list[str]):
-    def parse(item: str) -> str:
-        if item not in choices:
-            raise ValidationError(f"Unknown value '{item[:50]}'. Use any of {', '.join(choices)}.")
-        return item
+    def parse(raw: str) -> str:
+        if raw not in allowed:
+            raise forms.ValidationError(f"Invalid value {raw[:50]!r}. Use one of: {', '.join(allowed)}.")
+        return raw
 
     return parse
 
 
-def _parse_uuid(item: str) -> uuid.UUID:
+def parse_uuid(raw: str) -> uuid.UUID:
     try:
-        return uuid.UUID(item)
+        return uuid.UUID(raw)
     except ValueError:
-        raise ValidationError(f"'{item[:50]}' is not a valid UUID.") from None
+        raise forms.ValidationError(f"{raw[:50]!r} is not a valid UUID.") from None
+
+
+class CommaSeparatedFilter(django_filters.filters.BaseCSVFilter):
+    """Match rows whose FIELD_NAME is any of the listed values (OR within the filter).
+
+    Pass `parse_value` (see choice_parser and parse_uuid), optionally `null_value`
+    to let a word match null, and optionally `scope`: a function of the request
+    that returns the queryset the ids must exist in.
+    BaseCSVFilter is the base so that drf-spectacular documents the parameter as
+    an array in comma-separated form (style form, explode false).
+    """
+
+    base_field_class = CommaSeparatedField
+    field_class = forms.Field
+
+    def __init__(self, *args, scope=None, item_schema: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        if item_schema is not None:
+            # drf-spectacular documents a BaseCSVFilter as an array of this item
+            # schema, sent as one comma-separated parameter.
+            extend_schema_field(item_schema)(self)
+
+    @property
+    def field(self):
+        if self.scope is not None:
+            request = getattr(self.parent, "request", None)
+            self.extra["queryset"] = self.scope(request) if request is not None else None
+        return super().field
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        values = [item for item in value if item is not None]
+        condition = Q()
+        if values:
+            condition |= Q(**{f"{self.field_name}__in": values})
+        if len(values) < len(value):
+            condition |= Q(**{f"{self.field_name}__isnull": True})
+        return qs.filter(condition)
 
 
 class ChoiceListFilter(CommaSeparatedFilter):
-    """Any of a fixed list of values, such as statuses."""
+    """Any of a fixed list of string values, such as statuses."""
 
-    def __init__(self, *args, choices: list[str], **kwargs):
+    def __init__(self, *args, choices, **kwargs):
+        choices = list(choices)
         super().__init__(
-            *args,
-            parse_item=_choice_parser(list(choices)),
-            item_schema={"type": "string", "enum": list(choices)},
-            **kwargs,
+            *args, parse_value=choice_parser(choices), item_schema={"type": "string", "enum": choices}, **kwargs
         )
 
 
 class UUIDListFilter(CommaSeparatedFilter):
-    """Any of a list of UUIDs."""
+    """Any of a list of ids; with `scope`, each id must exist in the request's scoped queryset."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, parse_item=_parse_uuid, item_schema={"type": "string", "format": "uuid"}, **kwargs)
+        super().__init__(*args, parse_value=parse_uuid, item_schema={"type": "string", "format": "uuid"}, **kwargs)
