@@ -162,15 +162,19 @@ def find_issue(cursor, key, reference, lock=False):
     return issue
 
 
-def issue_detail(cursor, key, reference):
-    issue = find_issue(cursor, key, reference)
+def linked_conversations(cursor, issue):
     cursor.execute(
         f"SELECT {CONVERSATION_COLUMNS} FROM conversations_conversation c "
         "JOIN issues_issue_conversations l ON l.conversation_id = c.id WHERE l.issue_id = %s "
         "ORDER BY c.created_at DESC, c.id DESC",
         (issue["id"],),
     )
-    issue["conversations"] = cursor.fetchall()
+    return cursor.fetchall()
+
+
+def issue_detail(cursor, key, reference):
+    issue = find_issue(cursor, key, reference)
+    issue["conversations"] = linked_conversations(cursor, issue)
     return "200 OK", {"data": issue}
 
 
@@ -207,7 +211,10 @@ def issue_create(cursor, key, body):
                 now,
             ),
         )
-        return "201 Created", {"data": cursor.fetchone()}
+        issue = cursor.fetchone()
+    # A new issue has no linked conversations unless conversation_ids were given.
+    issue["conversations"] = []
+    return "201 Created", {"data": issue}
 
 
 def issue_patch(cursor, key, reference, body):
@@ -221,7 +228,9 @@ def issue_patch(cursor, key, reference, body):
             f"RETURNING {ISSUE_COLUMNS}",
             (status, body.get("priority", issue["priority"]), datetime.now(UTC), issue["id"]),
         )
-        return "200 OK", {"data": cursor.fetchone()}
+        issue = cursor.fetchone()
+    issue["conversations"] = linked_conversations(cursor, issue)
+    return "200 OK", {"data": issue}
 
 
 def conversation_detail(cursor, key, reference):
@@ -237,7 +246,8 @@ def conversation_detail(cursor, key, reference):
     if conversation is None:
         raise HttpError("404 Not Found", "not_found", "No such conversation.")
     cursor.execute(
-        "SELECT id, body, author_type, author_member_id, created_at FROM conversations_message "
+        "SELECT id, conversation_id, body, author_type, author_member_id, delivery_status, created_at "
+        "FROM conversations_message "
         "WHERE conversation_id = %s ORDER BY created_at, id",
         (conversation_id,),
     )

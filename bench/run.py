@@ -56,6 +56,7 @@ def parse_args():
     )
     parser.add_argument("--issues", type=int, default=100_000, help="Issues to generate if the database is new.")
     parser.add_argument("--duration", type=int, default=10, help="Seconds of each measured run (default 10).")
+    parser.add_argument("--rounds", type=int, default=3, help="Alternating rounds per server (default 3).")
     parser.add_argument("--warmup", type=int, default=2, help="Seconds of warm-up before each run (default 2).")
     parser.add_argument("--max-requests", type=int, default=50_000, help="Request cap of each run (default 50000).")
     parser.add_argument("--connections", type=int, help="Concurrent connections (default: the worker count).")
@@ -271,24 +272,66 @@ def run_wrk(script_path, port, connections, seconds):
     }
 
 
-def measure(call, key, ports, args, connections, workdir):
+def worker_cpu_seconds(master_pid):
+    """Return the user + system CPU seconds used so far by the gunicorn workers of MASTER_PID."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_path.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: state, ppid, ..., utime and stime are fields 12 and 13.
+        if int(fields[1]) == master_pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def measure(call, key, ports, masters, args, connections, workdir):
+    """Run CALL against both servers in alternating rounds, so background load hits both alike."""
     script_path = workdir / f"{call.name}.lua"
     script_path.write_text(lua_script(call, key, args.max_requests))
     compare_shapes(call, key, ports)
-    figures = {}
-    for server, port in zip(("ours", "floor"), ports, strict=True):
+    servers = list(zip(("ours", "floor"), ports, masters, strict=True))
+    for _, port, _ in servers:
         run_wrk(script_path, port, connections, args.warmup)
-        figures[server] = run_wrk(script_path, port, connections, args.duration)
-        if figures[server]["non_2xx"] or figures[server]["socket_errors"]:
-            log(f"warning: {call.label} on {server}: {figures[server]}")
-    figures["ratio_rps"] = round(figures["ours"]["rps"] / figures["floor"]["rps"], 2)
-    return figures
+
+    rounds = {name: [] for name, _, _ in servers}
+    round_seconds = max(1, args.duration // args.rounds)
+    for _ in range(args.rounds):
+        for name, port, master in servers:
+            cpu_before = worker_cpu_seconds(master)
+            figures = run_wrk(script_path, port, connections, round_seconds)
+            figures["cpu_s"] = worker_cpu_seconds(master) - cpu_before
+            rounds[name].append(figures)
+
+    result = {}
+    for name, runs in rounds.items():
+        requests = sum(r["requests"] for r in runs)
+        result[name] = {
+            "requests": requests,
+            "rps": round(requests / (round_seconds * len(runs)), 1),
+            # Percentiles cannot be merged across rounds; the median round is reported.
+            **{p: sorted(r[p] for r in runs)[len(runs) // 2] for p in ("p50_ms", "p95_ms", "p99_ms")},
+            "app_cpu_ms_per_request": round(1000 * sum(r["cpu_s"] for r in runs) / max(requests, 1), 2),
+            "non_2xx": sum(r["non_2xx"] for r in runs),
+            "socket_errors": sum(r["socket_errors"] for r in runs),
+            "rounds_rps": [r["rps"] for r in runs],
+        }
+        if result[name]["non_2xx"] or result[name]["socket_errors"]:
+            log(f"warning: {call.label} on {name}: {result[name]}")
+    result["ratio_rps"] = round(result["ours"]["rps"] / result["floor"]["rps"], 2)
+    result["ratio_cpu"] = round(
+        result["floor"]["app_cpu_ms_per_request"] / max(result["ours"]["app_cpu_ms_per_request"], 0.001), 2
+    )
+    return result
 
 
 def markdown_table(calls, results):
     lines = [
-        "| call | ours req/s | floor req/s | ours/floor | ours p50/p95/p99 ms | floor p50/p95/p99 ms |",
-        "|---|---:|---:|---:|---|---|",
+        "| call | ours req/s | floor req/s | ours/floor | ours p50/p95/p99 ms | floor p50/p95/p99 ms "
+        "| CPU ms/req ours / floor | floor/ours CPU |",
+        "|---|---:|---:|---:|---|---|---|---:|",
     ]
     for call in calls:
         if call.name not in results:
@@ -298,7 +341,8 @@ def markdown_table(calls, results):
         lines.append(
             f"| {call.label} | {ours['rps']:.0f} | {floor['rps']:.0f} | {r['ratio_rps']:.2f} | "
             f"{ours['p50_ms']:.1f} / {ours['p95_ms']:.1f} / {ours['p99_ms']:.1f} | "
-            f"{floor['p50_ms']:.1f} / {floor['p95_ms']:.1f} / {floor['p99_ms']:.1f} |"
+            f"{floor['p50_ms']:.1f} / {floor['p95_ms']:.1f} / {floor['p99_ms']:.1f} | "
+            f"{ours['app_cpu_ms_per_request']:.2f} / {floor['app_cpu_ms_per_request']:.2f} | {r['ratio_cpu']:.2f} |"
         )
     return "\n".join(lines)
 
@@ -327,21 +371,25 @@ def main():
         start_server("getresolved.wsgi:application", ports[0], workers, database_url, workdir / "ours.log"),
         start_server("bench.floor_app:application", ports[1], workers, database_url, workdir / "floor.log"),
     ]
+    masters = [server.pid for server in servers]
     results = {}
+    load_before = os.getloadavg()
     try:
         for port in ports:
             wait_until_up(port, calls[0].paths[0] if calls[0].method == "GET" else "/api/v1/issues", key)
         # Writes go last: they add rows, which would change what later reads see.
         for call in sorted(calls, key=lambda c: c.write):
             log(f"Measuring {call.label}")
-            results[call.name] = measure(call, key, ports, args, connections, workdir)
+            results[call.name] = measure(call, key, ports, masters, args, connections, workdir)
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
         for server in servers:
             server.wait(timeout=30)
 
+    load_after = os.getloadavg()
     report = {
+        "load_average_1m_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         "database": args.database,
         "workspace_issues": facts["issues"],
         "product_issues": facts["issues_in_product"],
@@ -351,6 +399,7 @@ def main():
             "worker_class": "sync",
             "connections": connections,
             "duration_s": args.duration,
+            "rounds": args.rounds,
             "warmup_s": args.warmup,
             "max_requests": args.max_requests,
         },
