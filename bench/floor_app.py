@@ -1,9 +1,9 @@
 """The raw-SQL floor: the benchmarked API calls in a minimal WSGI application.
 
-Each call runs the SQL the Django server needs for it (a key lookup by SHA-256
-digest, the workspace check, the count and page, the create under a product
-row lock) through psycopg, and renders the same JSON fields with orjson. It
-has no framework, no validation beyond what the SQL needs and no logging, so
+Each call runs the SQL that the Django server needs for it through psycopg:
+a key lookup by SHA-256 digest, the workspace check, the count and the page,
+and the create under a product row lock. It renders the same JSON fields with
+orjson. It has no framework, no validation beyond what the SQL needs and no logging, so
 its throughput is what the database and the WSGI server allow. The benchmark
 reports the Django server's figures as a fraction of these.
 

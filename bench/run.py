@@ -2,10 +2,11 @@
 
 Creates and fills the database if needed (manage.py generate_data), starts the
 Django server and bench/floor_app.py under identical gunicorn settings on
-loopback, and drives each benchmarked call with wrk: a short warm-up, then a
-run bounded by both time and request count. Prints a Markdown table of
-requests/s and p50/p95/p99 latency with the ratio ours / floor, and writes the
-figures as JSON.
+loopback, and drives each benchmarked call with wrk: a short warm-up, then
+rounds that alternate between the two servers, each bounded by both time and
+request count. Prints a Markdown table of requests/s, p50/p95/p99 latency and
+the CPU seconds the gunicorn workers spent per request, with the ratios ours /
+floor, and writes the figures as JSON.
 
     python bench/run.py --database gr_bench --issues 100000
 
@@ -62,6 +63,13 @@ def parse_args():
     parser.add_argument("--connections", type=int, help="Concurrent connections (default: the worker count).")
     parser.add_argument("--workers", type=int, help="gunicorn sync workers per server (default: 2 x CPU count).")
     parser.add_argument("--port", type=int, default=8120, help="Port of the Django server; the floor uses port + 1.")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="Niceness of both servers and of wrk (default 0). A negative value (root only) keeps other "
+        "work on a shared machine from skewing the figures; PostgreSQL keeps its own priority.",
+    )
     parser.add_argument("--only", help="Comma-separated call names to run (default: all).")
     parser.add_argument("--output", type=Path, help="Write the figures as JSON to this file.")
     return parser.parse_args()
@@ -80,7 +88,7 @@ def manage(database_url, *args):
 
 
 def prepare_database(args, database_url):
-    """Create, migrate and fill the database unless it already holds the workspace; return seconds spent."""
+    """Create, migrate and fill the database unless it already contains the workspace; return seconds spent."""
     with psycopg.connect(f"{args.server_url}/postgres", autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.database,)).fetchone()
         if not exists:
@@ -160,7 +168,11 @@ def describe_workspace(database_url):
     return facts, calls
 
 
-def start_server(app, port, workers, database_url, log_path):
+def niced(command, niceness):
+    return ["nice", "-n", str(niceness), *command] if niceness else command
+
+
+def start_server(app, port, workers, database_url, log_path, niceness):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -173,7 +185,7 @@ def start_server(app, port, workers, database_url, log_path):
         "--worker-class", "sync", "--log-level", "warning",
     ]  # fmt: skip
     with open(log_path, "w") as log_file:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        return subprocess.Popen(niced(command, niceness), cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
 
 
 def wait_until_up(port, path, key, timeout=30):
@@ -186,7 +198,7 @@ def wait_until_up(port, path, key, timeout=30):
         except OSError:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"The server on port {port} did not answer {path} with 200 within {timeout} s.")
+    raise RuntimeError(f"The server on port {port} did not respond to {path} with 200 within {timeout} s.")
 
 
 def fetch(port, method, path, key, body=None):
@@ -204,7 +216,7 @@ def fetch(port, method, path, key, body=None):
 
 
 def compare_shapes(call, key, ports):
-    """Warn when the two servers answer one request with different fields, so the floor stays comparable."""
+    """Warn when the two servers return different fields for one request, so the floor stays comparable."""
     shapes = []
     for port in ports:
         status, payload = fetch(port, call.method, call.paths[0], key, call.bodies[0])
@@ -253,12 +265,15 @@ end
 """
 
 
-def run_wrk(script_path, port, connections, seconds):
+def run_wrk(script_path, port, connections, seconds, niceness=0):
     command = [
         "wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s",
         "--timeout", "10s", "--script", str(script_path), f"http://{HOST}:{port}",
     ]  # fmt: skip
-    output = subprocess.run(command, check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
+    completed = subprocess.run(
+        niced(command, niceness), check=True, capture_output=True, text=True, timeout=seconds + 60
+    )
+    output = completed.stdout
     line = next(line for line in output.splitlines() if line.startswith(RESULT_MARKER))
     raw = json.loads(line[len(RESULT_MARKER) :])
     return {
@@ -294,14 +309,14 @@ def measure(call, key, ports, masters, args, connections, workdir):
     compare_shapes(call, key, ports)
     servers = list(zip(("ours", "floor"), ports, masters, strict=True))
     for _, port, _ in servers:
-        run_wrk(script_path, port, connections, args.warmup)
+        run_wrk(script_path, port, connections, args.warmup, args.nice)
 
     rounds = {name: [] for name, _, _ in servers}
     round_seconds = max(1, args.duration // args.rounds)
     for _ in range(args.rounds):
         for name, port, master in servers:
             cpu_before = worker_cpu_seconds(master)
-            figures = run_wrk(script_path, port, connections, round_seconds)
+            figures = run_wrk(script_path, port, connections, round_seconds, args.nice)
             figures["cpu_s"] = worker_cpu_seconds(master) - cpu_before
             rounds[name].append(figures)
 
@@ -368,8 +383,8 @@ def main():
     ports = (args.port, args.port + 1)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     servers = [
-        start_server("getresolved.wsgi:application", ports[0], workers, database_url, workdir / "ours.log"),
-        start_server("bench.floor_app:application", ports[1], workers, database_url, workdir / "floor.log"),
+        start_server("getresolved.wsgi:application", ports[0], workers, database_url, workdir / "ours.log", args.nice),
+        start_server("bench.floor_app:application", ports[1], workers, database_url, workdir / "floor.log", args.nice),
     ]
     masters = [server.pid for server in servers]
     results = {}
@@ -400,6 +415,7 @@ def main():
             "connections": connections,
             "duration_s": args.duration,
             "rounds": args.rounds,
+            "nice": args.nice,
             "warmup_s": args.warmup,
             "max_requests": args.max_requests,
         },

@@ -71,7 +71,7 @@ def test_count_query_stops_at_cap(api, six_products, low_cap):
         api.get("/api/v1/products?limit=2")
 
     # The first count stops after cap + 1 rows. On SQLite, which has no planner
-    # estimate, a second count stands in for it.
+    # estimate, a second count replaces it.
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert "LIMIT 4" in counts[0]
     assert len(counts) == (1 if connection.vendor == "postgresql" else 2)

@@ -1,7 +1,7 @@
 """Fill a new workspace with realistic data at a chosen scale, for benchmarks.
 
-Rows are written with bulk_create in batches, so 100,000 issues take about a
-minute on PostgreSQL. The command never runs in the request path.
+Rows are written with bulk_create in batches: 100,000 issues took 30-41 s on
+PostgreSQL on the 2-CPU machine described in docs/benchmarks.md.
 """
 
 import random
