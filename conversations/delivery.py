@@ -15,8 +15,12 @@ _MAX_ERROR_LENGTH = 2000
 def reply_subject(message: Message) -> str:
     conversation = message.conversation
     if conversation.subject:
-        return f"Re: {conversation.subject}"
-    return f"Re: your {conversation.type} to {conversation.product.name}"
+        subject = f"Re: {conversation.subject}"
+    else:
+        subject = f"Re: your {conversation.type} to {conversation.product.name}"
+    # A header may not contain line breaks, and Django rejects the whole email
+    # if it does, so a subject stored with one would block every reply.
+    return " ".join(subject.split())
 
 
 def deliver_message(message: Message) -> None:

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from conversations.models import Conversation, Message
 from conversations.services import MESSAGE_MAX_LENGTH
-from getresolved.api.serializers import StrictSerializer
+from getresolved.api.serializers import OptionalTextField, StrictSerializer
 from issues.models import Issue
 from workspaces.models import Product
 
@@ -77,10 +77,6 @@ class ConversationDetailSerializer(ConversationSerializer):
 _READ_ONLY_FIELDS = ("id", "created_at", "updated_at", "last_message_at", "messages", "issues")
 
 
-def _optional_text(max_length: int, **kwargs):
-    return serializers.CharField(max_length=max_length, required=False, allow_null=True, allow_blank=True, **kwargs)
-
-
 class ConversationCreateSerializer(StrictSerializer):
     """A new conversation and its first customer message. Unknown fields are rejected."""
 
@@ -89,8 +85,8 @@ class ConversationCreateSerializer(StrictSerializer):
     source = serializers.ChoiceField(choices=Conversation.Source.choices, default=Conversation.Source.FORM)
     status = serializers.ChoiceField(choices=Conversation.Status.choices, default=Conversation.Status.OPEN)
     priority = serializers.ChoiceField(choices=Conversation.Priority.choices, default=Conversation.Priority.NORMAL)
-    subject = _optional_text(500)
-    customer_name = _optional_text(200)
+    subject = OptionalTextField(max_length=500)
+    customer_name = OptionalTextField(max_length=200)
     customer_email = serializers.EmailField(max_length=254, required=False, allow_null=True, allow_blank=True)
     message = serializers.CharField(
         max_length=MESSAGE_MAX_LENGTH, help_text="The customer's first message, 1-20,000 characters after trimming."

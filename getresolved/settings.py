@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from getresolved.env import env_bool, env_float, env_int, env_list, env_str
+from getresolved.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,7 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "getresolved.api.middleware.RequestIdMiddleware",
+    "getresolved.api.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +84,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers on SQLite otherwise fail at once with "database is
+    # locked": IMMEDIATE takes the write lock when a transaction starts, so
+    # writers queue for up to `timeout` seconds, and WAL lets reads go on meanwhile.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 
 AUTH_USER_MODEL = "workspaces.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -98,16 +110,45 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT") or BASE_DIR / "staticfiles"
+# WhiteNoise serves the files that `collectstatic` wrote to STATIC_ROOT, with
+# hashed names (cached forever by browsers) and precompressed copies.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# HTTPS. Production sits behind a TLS-terminating proxy; the README lists the
+# values that make `manage.py check --deploy` pass. Cookies are Secure unless
+# DEBUG is on, so they never travel over plain HTTP by default.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe over plain HTTP and do not follow redirects.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Trust X-Forwarded-Proto only when the operator says a proxy sets it, because
+# otherwise any client could claim its plain-HTTP request was HTTPS.
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Bodies larger than this are rejected before they are parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    }
-}
+# Per-process memory unless CACHE_URL names a Redis server. With more than one
+# application server, set CACHE_URL so counters kept in the cache (such as
+# rate limits) are shared by every process instead of counted per worker.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL={CACHE_URL!r} is not a Redis URL; use redis://host:6379/0, rediss://... or unix://..."
+        )
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -125,6 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["getresolved.api.permissions.HasValidApiKey"],
     "DEFAULT_PARSER_CLASSES": ["getresolved.api.parsers.JsonObjectParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "getresolved.api.negotiation.SingleFormatNegotiation",
     "DEFAULT_THROTTLE_CLASSES": ["getresolved.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "getresolved.api.pagination.LimitOffsetPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -166,29 +208,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The deduplicating create uses Anthropic's API when a key is present and a
-# local text matcher otherwise.
+# local text matcher otherwise (docs/dedup.md). The timeout bounds each network
+# phase (connect, each read, write) of one attempt, not the whole call, and a
+# failed attempt is retried ANTHROPIC_MAX_RETRIES times with back-off.
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY") or None
-ANTHROPIC_MODEL = env_str("ANTHROPIC_MODEL", "claude-haiku-4-5")
+ANTHROPIC_MODEL = env_str("ANTHROPIC_MODEL", "claude-haiku-5-5")
 ANTHROPIC_TIMEOUT_SECONDS = env_float("ANTHROPIC_TIMEOUT_SECONDS", 10.0)
 ANTHROPIC_MAX_RETRIES = env_int("ANTHROPIC_MAX_RETRIES", 1)
 DEDUP_MAX_CANDIDATES = env_int("DEDUP_MAX_CANDIDATES", 200)
 
 LOG_LEVEL = (env_str("LOG_LEVEL", "INFO") or "INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        "getresolved": {"level": LOG_LEVEL},
-        "workspaces": {"level": LOG_LEVEL},
-        "issues": {"level": LOG_LEVEL},
-        "conversations": {"level": LOG_LEVEL},
-        "releases": {"level": LOG_LEVEL},
-    },
-}
+LOG_FORMAT = (env_str("LOG_FORMAT", "plain") or "plain").lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not supported; use plain or json.")
+LOGGING = logging_config(LOG_LEVEL, LOG_FORMAT)

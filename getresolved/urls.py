@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from getresolved import views
 from getresolved.api import views as api_views
 
 api_v1 = [
@@ -14,6 +15,9 @@ api_v1 = [
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
+    path("api/docs/", api_views.SwaggerUiView.as_view(), name="swagger-ui"),
+    path("api/redoc/", api_views.RedocView.as_view(), name="redoc"),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Anything else under /api/ is a JSON 404, not Django's HTML page.
     re_path(r"^api/", api_views.not_found),

@@ -4,4 +4,6 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "getresolved.settings")
 
-application = get_wsgi_application()
+from getresolved.wsgi_body import ChunkedBodyMiddleware  # noqa: E402  (needs the settings module set)
+
+application = ChunkedBodyMiddleware(get_wsgi_application())

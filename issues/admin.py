@@ -84,3 +84,7 @@ class IssueAdmin(admin.ModelAdmin):
         # The form has no many-to-many fields; conversations are linked through the API.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+# The provenance admin of the deduplicating create.
+from issues.dedup import admin as dedup_admin  # noqa: E402, F401

@@ -118,3 +118,7 @@ class Issue(models.Model):
         else:
             message = f"Cannot move from {self.status} to {new_status}; allowed: {', '.join(allowed)}."
         raise ValidationError({"status": message})
+
+
+# Defined in the dedup package, registered here so Django finds it in this app.
+from issues.dedup.models import IssueApiSource  # noqa: E402, F401

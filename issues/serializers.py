@@ -12,7 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from conversations.models import Conversation
-from getresolved.api.serializers import StrictSerializer
+from conversations.serializers import ConversationSerializer
+from getresolved.api.serializers import OptionalTextField, StrictSerializer
 from issues.models import CREATE_STATUS_CHOICES, Issue, IssuePriority, IssueStatus
 from workspaces.models import Member, Product
 
@@ -52,32 +53,9 @@ class IssueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LinkedConversationSerializer(serializers.ModelSerializer):
-    """A conversation linked to an issue, without its messages."""
-
-    product_id = serializers.UUIDField(read_only=True)
-
-    class Meta:
-        model = Conversation
-        fields = [
-            "id",
-            "product_id",
-            "type",
-            "status",
-            "priority",
-            "source",
-            "subject",
-            "customer_name",
-            "customer_email",
-            "created_at",
-            "updated_at",
-            "last_message_at",
-        ]
-        read_only_fields = fields
-
-
 class IssueDetailSerializer(IssueSerializer):
-    conversations = LinkedConversationSerializer(many=True, read_only=True)
+    # The linked conversations as the conversation list shows them, without messages.
+    conversations = ConversationSerializer(many=True, read_only=True)
 
     class Meta(IssueSerializer.Meta):
         fields = [*IssueSerializer.Meta.fields, "conversations"]
@@ -123,15 +101,11 @@ class IssueCreateSerializer(StrictSerializer):
 
     product_id = serializers.UUIDField()
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
-    description = serializers.CharField(
-        max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
-    )
+    description = OptionalTextField(max_length=DESCRIPTION_MAX_LENGTH)
     status = serializers.ChoiceField(choices=CREATE_STATUS_CHOICES, default=IssueStatus.PENDING)
     priority = serializers.ChoiceField(choices=IssuePriority.choices, default=IssuePriority.NORMAL)
     assignee_id = AssigneeField(required=False, allow_null=True)
-    resolution_comment = serializers.CharField(
-        max_length=RESOLUTION_COMMENT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
-    )
+    resolution_comment = OptionalTextField(max_length=RESOLUTION_COMMENT_MAX_LENGTH)
     conversation_ids = serializers.ListField(
         child=serializers.UUIDField(), required=False, max_length=CONVERSATION_IDS_MAX
     )
@@ -145,17 +119,13 @@ class IssueUpdateSerializer(StrictSerializer):
     created_at, updated_at and conversations) are ignored."""
 
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
-    description = serializers.CharField(
-        max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
-    )
+    description = OptionalTextField(max_length=DESCRIPTION_MAX_LENGTH)
     # Every status is accepted here so that a rejected move, released included,
     # gets the transition message from Issue.check_transition.
     status = serializers.ChoiceField(choices=IssueStatus.choices, required=False)
     priority = serializers.ChoiceField(choices=IssuePriority.choices, required=False)
     assignee_id = AssigneeField(required=False, allow_null=True)
-    resolution_comment = serializers.CharField(
-        max_length=RESOLUTION_COMMENT_MAX_LENGTH, required=False, allow_null=True, allow_blank=True
-    )
+    resolution_comment = OptionalTextField(max_length=RESOLUTION_COMMENT_MAX_LENGTH)
 
     # product_id cannot change; echoing it back is harmless.
     ignored_fields = (*_READ_ONLY_FIELDS, "product_id")

@@ -11,6 +11,7 @@ from getresolved.api.viewsets import (
     WorkspaceViewSet,
 )
 from issues import services
+from issues.dedup.views import DeduplicatingCreateMixin
 from issues.filtersets import IssueFilterSet
 from issues.models import Issue
 from issues.selectors import issue_ref_condition
@@ -32,6 +33,7 @@ from issues.serializers import (
 )
 class IssueViewSet(
     DeprecatedAliasMixin,
+    DeduplicatingCreateMixin,
     ListModelMixin,
     RetrieveModelMixin,
     CreateModelMixin,

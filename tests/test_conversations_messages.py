@@ -187,3 +187,18 @@ def test_rolled_back_reply_is_not_emailed(api, conversation, mailoutbox, django_
     assert response.status_code == 400
     assert callbacks == []
     assert mailoutbox == []
+
+
+def test_reply_subject_drops_line_breaks(api, workspace, product, mailoutbox, django_capture_on_commit_callbacks):
+    conversation = make_conversation(
+        workspace, product, subject="Help\r\nBcc: someone@example.com", customer_email="cleo@example.com"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(messages_url(conversation), {"body": "On it."}, format="json")
+
+    assert response.status_code == 201
+    assert Message.objects.get(pk=response.json()["data"]["id"]).delivery_status == "sent"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "Re: Help Bcc: someone@example.com"
+    assert mailoutbox[0].to == ["cleo@example.com"]

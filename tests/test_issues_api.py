@@ -493,3 +493,15 @@ def test_options_describes_create_body(api):
     post = response.json()["actions"]["POST"]
     assert "conversation_ids" in post
     assert "shortcode" not in post
+
+
+def test_blank_optional_text_is_stored_as_null(api, product):
+    created = create(api, product_id=str(product.pk), title="Blank texts", description="   ", resolution_comment="")
+    shortcode = created.json()["data"]["shortcode"]
+    patched = api.patch(f"/api/v1/issues/{shortcode}", {"description": "\n\t"}, format="json")
+
+    assert created.status_code == 201
+    assert created.json()["data"]["description"] is None
+    assert created.json()["data"]["resolution_comment"] is None
+    assert patched.status_code == 200
+    assert patched.json()["data"]["description"] is None

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 
 from workspaces import services
@@ -13,15 +14,36 @@ class GetResolvedUserAdmin(UserAdmin):
     pass
 
 
+# Django 5.x warns that URLField's default scheme becomes https in 6.0; choose it now.
+_URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
 class MemberInline(admin.TabularInline):
     model = Member
     extra = 0
     fields = ["display_name", "role", "user", "avatar_url"]
     raw_id_fields = ["user"]
+    formfield_overrides = _URL_FIELD_OVERRIDES
+
+
+class WorkspaceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Workspace
+        fields = ["name", "slug", "is_active"]
+
+    def clean_slug(self):
+        # SlugField alone allows uppercase and underscores, which the commands'
+        # case-insensitive slug lookup and the API's slug rule do not.
+        slug = self.cleaned_data["slug"]
+        try:
+            return services.validate_slug(slug)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["slug"]) from None
 
 
 @admin.register(Workspace)
 class WorkspaceAdmin(admin.ModelAdmin):
+    form = WorkspaceAdminForm
     list_display = ["name", "slug", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug", "id"]
@@ -36,11 +58,27 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ["workspace", "user"]
     search_fields = ["display_name", "user__email", "user__username", "id"]
     raw_id_fields = ["user"]
+    formfield_overrides = _URL_FIELD_OVERRIDES
     readonly_fields = ["id", "created_at"]
+
+
+class ApiKeyAdminForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ["workspace", "created_by", "name", "read_only", "expires_at", "revoked_at"]
+
+    def clean(self):
+        data = super().clean()
+        workspace = data.get("workspace") or (None if self.instance._state.adding else self.instance.workspace)
+        created_by = data.get("created_by")
+        if workspace is not None and created_by is not None and created_by.workspace_id != workspace.pk:
+            self.add_error("created_by", "This member belongs to another workspace; pick one of the key's workspace.")
+        return data
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
+    form = ApiKeyAdminForm
     list_display = [
         "prefix",
         "name",
@@ -82,8 +120,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        if obj.created_by_id and obj.created_by.workspace_id != obj.workspace_id:
-            raise ValidationError("The creating member belongs to another workspace.")
         secret = ApiKey.generate_secret()
         obj.set_secret(secret)
         super().save_model(request, obj, form, change)
@@ -124,7 +160,9 @@ class ProductAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        workspace = data.get("workspace") or (self.instance.workspace if self.instance.pk else None)
+        # A new instance already has its UUID primary key, so pk cannot tell add from change.
+        existing = None if self.instance._state.adding else self.instance
+        workspace = existing.workspace if existing else data.get("workspace")
         try:
             services.validate_product_name(data.get("name"))
             if data.get("slug"):
@@ -132,17 +170,16 @@ class ProductAdminForm(forms.ModelForm):
             if data.get("issue_prefix"):
                 services.validate_prefix(data["issue_prefix"])
                 if workspace is not None:
-                    conflict = services.prefix_conflict(
-                        workspace, data["issue_prefix"], self.instance if self.instance.pk else None
-                    )
+                    conflict = services.prefix_conflict(workspace, data["issue_prefix"], existing)
                     if conflict:
                         raise ValidationError({"issue_prefix": conflict})
-            elif self.instance.pk:
+            elif existing:
                 raise ValidationError({"issue_prefix": "An existing product needs an issue prefix."})
             data["domain"] = services.validate_domain(data.get("domain") or None)
             services.validate_widget_config(data.get("widget_config"))
-            if self.instance.pk and data.get("slug"):
-                clash = Product.objects.filter(workspace=workspace, slug=data["slug"]).exclude(pk=self.instance.pk)
+            # On add the service suffixes a taken slug, as the API does; on change a clash is an error.
+            if existing and data.get("slug"):
+                clash = Product.objects.filter(workspace=workspace, slug=data["slug"]).exclude(pk=existing.pk)
                 if clash.exists():
                     raise ValidationError({"slug": "Another product in this workspace already uses this slug."})
         except ValidationError as exc:

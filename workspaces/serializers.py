@@ -23,9 +23,13 @@ class MeSerializer(serializers.Serializer):
 
 @extend_schema_field(
     {
+        # drf-spectacular adds "null" itself for allow_null fields, and every use allows null.
         "type": "object",
         "additionalProperties": True,
-        "description": "Free-form widget settings, a JSON object of at most 16 KiB, or null.",
+        "description": (
+            "Free-form widget settings: a JSON object of at most 16 KiB (compact UTF-8), "
+            "nested at most 32 levels, without U+0000, or null."
+        ),
     }
 )
 class WidgetConfigField(serializers.JSONField):
@@ -71,5 +75,5 @@ class ProductCreateSerializer(_ProductWriteFields):
 
 class ProductUpdateSerializer(_ProductWriteFields):
     name = serializers.CharField(max_length=200, required=False)
-    slug = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False, allow_null=True)
-    issue_prefix = serializers.CharField(max_length=3, required=False, allow_null=True)
+    slug = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False)
+    issue_prefix = serializers.CharField(max_length=3, required=False)

@@ -27,15 +27,21 @@ HOSTNAME_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
 WIDGET_CONFIG_MAX_BYTES = 16 * 1024
+WIDGET_CONFIG_MAX_DEPTH = 32
+# Longest key lifetime in days (about 100 years); omit the expiry for a key that never expires.
+API_KEY_MAX_EXPIRY_DAYS = 36500
 # Attempts at a create whose unique slug or prefix was taken by a concurrent request.
-_UNIQUE_RETRIES = 5
+_UNIQUE_RETRIES = 20
 
 
-def derive_slug(text: str) -> str:
-    """Turn free text into a slug: lowercase ASCII letters, digits and single hyphens."""
+def derive_slug(text: str, fallback: str = "product") -> str:
+    """Turn free text into a slug: lowercase ASCII letters, digits and single hyphens.
+
+    Text with no usable characters (only punctuation, or a non-Latin script) gives FALLBACK.
+    """
     slug = slugify(text or "").replace("_", "-")
     slug = re.sub(r"-{2,}", "-", slug).strip("-")[:SLUG_MAX_LENGTH].strip("-")
-    return slug or "product"
+    return slug or fallback
 
 
 def _with_suffix(base: str, number: int) -> str:
@@ -56,7 +62,7 @@ def _unique_slug(model, base: str, **scope) -> str:
 
 
 def validate_slug(slug: str, field: str = "slug") -> str:
-    if not SLUG_RE.match(slug) or len(slug) > SLUG_MAX_LENGTH:
+    if not SLUG_RE.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
         raise ValidationError(
             {
                 field: f"Use 1-{SLUG_MAX_LENGTH} lowercase letters, digits and single hyphens, "
@@ -73,7 +79,7 @@ def workspace_create(*, name: str, slug: str | None = None) -> Workspace:
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ValidationError({"name": "The workspace name must be 1-200 characters."})
-    base = validate_slug(slug) if slug else derive_slug(name)
+    base = validate_slug(slug) if slug else derive_slug(name, fallback="workspace")
     if slug and Workspace.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A workspace with slug {slug!r} already exists."})
 
@@ -123,6 +129,10 @@ def member_create(
             validate_email(email)
         except ValidationError:
             raise ValidationError({"email": f"{email!r} is not a valid email address."}) from None
+        # The login name is the email, and Django limits login names to 150 characters.
+        username_max_length = User._meta.get_field("username").max_length
+        if len(email) > username_max_length:
+            raise ValidationError({"email": f"The email address must be at most {username_max_length} characters."})
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             user = User.objects.create_user(username=email, email=email)
@@ -158,8 +168,14 @@ def api_key_issue(
     """Create a key and return it with its secret, which is never retrievable again."""
     if created_by is not None and created_by.workspace_id != workspace.pk:
         raise ValidationError({"member": "The member belongs to another workspace."})
-    if expires_in_days is not None and expires_in_days <= 0:
-        raise ValidationError({"expires_in_days": "The expiry must be a positive number of days."})
+    if expires_in_days is not None and not 0 < expires_in_days <= API_KEY_MAX_EXPIRY_DAYS:
+        raise ValidationError(
+            {
+                "expires_in_days": (
+                    f"The expiry must be between 1 and {API_KEY_MAX_EXPIRY_DAYS} days; omit it for no expiry."
+                )
+            }
+        )
 
     secret = ApiKey.generate_secret()
     key = ApiKey(
@@ -226,7 +242,7 @@ def _free_prefix(workspace: Workspace, name: str) -> str:
 
 
 def validate_prefix(prefix: str) -> str:
-    if not isinstance(prefix, str) or not PREFIX_RE.match(prefix):
+    if not isinstance(prefix, str) or not PREFIX_RE.fullmatch(prefix):
         raise ValidationError({"issue_prefix": "Use 1-3 uppercase letters or digits, such as 'GET'."})
     return prefix
 
@@ -235,9 +251,27 @@ def validate_domain(domain):
     if domain is None:
         return None
     value = domain.strip().lower().rstrip(".")
-    if not HOSTNAME_RE.match(value):
+    if not HOSTNAME_RE.fullmatch(value):
         raise ValidationError({"domain": "Give a bare host name such as 'example.com', without scheme, port or path."})
     return value
+
+
+def _json_problem(value, max_depth: int) -> str | None:
+    """Find what PostgreSQL's jsonb or a later json.dumps would fail on, without recursing."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)) and depth > max_depth:
+            return f"Must be nested at most {max_depth} levels deep."
+        if isinstance(item, str) and "\x00" in item:
+            # jsonb cannot store U+0000, so PostgreSQL would raise a DataError.
+            return "Must not contain the character U+0000."
+        if isinstance(item, dict):
+            stack.extend((key, depth) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return None
 
 
 def validate_widget_config(config):
@@ -245,8 +279,14 @@ def validate_widget_config(config):
         return None
     if not isinstance(config, dict):
         raise ValidationError({"widget_config": "Must be a JSON object or null."})
-    if len(json.dumps(config, separators=(",", ":")).encode("utf-8")) > WIDGET_CONFIG_MAX_BYTES:
-        raise ValidationError({"widget_config": "Must be at most 16 KiB when serialized."})
+    problem = _json_problem(config, WIDGET_CONFIG_MAX_DEPTH)
+    if problem:
+        raise ValidationError({"widget_config": problem})
+    serialized = json.dumps(config, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    if len(serialized) > WIDGET_CONFIG_MAX_BYTES:
+        raise ValidationError(
+            {"widget_config": "Must be at most 16 KiB (16384 bytes) when serialized as compact UTF-8 JSON."}
+        )
     return config
 
 

@@ -52,7 +52,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid, revoked or expired API key.")
 
         key.touch()
-        return ApiClient(api_key=key, workspace=key.workspace, member=key.created_by), key
+        client = ApiClient(api_key=key, workspace=key.workspace, member=key.created_by)
+        # DRF's request.user lives on its Request wrapper, which Django middleware
+        # never sees; the request log reads the client from the HttpRequest.
+        request._request.api_client = client
+        return client, key
 
     def authenticate_header(self, request):
         return self.keyword

@@ -6,6 +6,8 @@ to the same resource under the successor prefix, and EnvelopeAutoSchema marks
 their operations deprecated in openapi.json.
 """
 
+from django.utils.encoding import escape_uri_path, iri_to_uri
+
 
 def successor_path(view, path: str) -> str | None:
     """Return PATH under the successor prefix, or None when PATH is not an alias."""
@@ -24,8 +26,12 @@ class DeprecatedAliasMixin:
         if successor is not None:
             # request.path also contains the script prefix when the app is not mounted at /.
             script_prefix = request.path[: len(request.path) - len(request.path_info)]
+            # The decoded path may contain characters a header cannot carry
+            # (such as a line feed sent as %0A), so it is percent-encoded again.
+            target = escape_uri_path(f"{script_prefix}{successor}")
             query = request.META.get("QUERY_STRING", "")
-            target = f"{script_prefix}{successor}?{query}" if query else f"{script_prefix}{successor}"
+            if query:
+                target = f"{target}?{iri_to_uri(query)}"
             response["Deprecation"] = "true"
             response["Link"] = f'<{target}>; rel="successor-version"'
         return response

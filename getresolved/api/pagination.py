@@ -1,6 +1,7 @@
 """limit/offset pagination with the `{data, pagination}` envelope."""
 
 import json
+import re
 
 from django.db import connections
 from rest_framework import pagination
@@ -17,6 +18,8 @@ MAX_OFFSET = 1_000_000
 # PostgreSQL planner's estimate instead, made exact again on a short or empty
 # page. The count itself scans at most EXACT_COUNT_CAP + 1 index entries.
 EXACT_COUNT_CAP = 10_000
+# int() alone would also take "1_000" and non-ASCII digits such as "\u0665".
+_INTEGER_RE = re.compile(r"-?[0-9]{1,100}")
 
 
 def _parse_int(request, name: str, default: int) -> int:
@@ -26,10 +29,9 @@ def _parse_int(request, name: str, default: int) -> int:
     if len(values) > 1:
         raise ValidationError({name: f"Give {name} once."})
     raw = values[0].strip()
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationError({name: f"{name} must be an integer, got {raw[:50]!r}."}) from None
+    if not _INTEGER_RE.fullmatch(raw):
+        raise ValidationError({name: f"{name} must be an integer, got {raw[:50]!r}."})
+    return int(raw)
 
 
 class LimitOffsetPagination(pagination.BasePagination):
@@ -57,7 +59,7 @@ class LimitOffsetPagination(pagination.BasePagination):
 
         page = list(queryset[self.offset : self.offset + self.limit])
         if page and len(page) < self.limit:
-            # The last page: everything before it plus what it holds.
+            # The last page: everything before it plus what it contains.
             self.total = self.offset + len(page)
         elif not page:
             # Past the end. The OFFSET scan just read about as many rows as

@@ -1,7 +1,8 @@
 """drf-spectacular customisation so that openapi.json shows the bodies as served.
 
 - 2xx single-object responses are wrapped in `{data: ...}`; lists use the
-  pagination envelope from LimitOffsetPagination.
+  pagination envelope from LimitOffsetPagination. Views that serve a document
+  as is (openapi.json, llms.txt) set `response_envelope = False`.
 - Each operation lists the error responses it can return, each with an
   `error_code` enum limited to the codes that status carries.
 - Create and update operations document their output serializer.
@@ -10,6 +11,7 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_override, is_serializer
+from drf_spectacular.utils import OpenApiResponse
 
 from getresolved.api.deprecation import successor_path
 
@@ -18,7 +20,7 @@ ERROR_RESPONSES = {
     "400": ("ValidationErrorResponse", ["validation_error"], "The request body or query is invalid."),
     "401": ("UnauthorizedResponse", ["unauthorized"], "Missing, malformed, unknown, revoked or expired API key."),
     "403": ("ForbiddenResponse", ["forbidden"], "A read-only key on a write, or a disabled workspace."),
-    "404": ("NotFoundResponse", ["not_found"], "No such object in this workspace."),
+    "404": ("NotFoundResponse", ["not_found"], "No such object in this workspace, or a malformed id in the path."),
     "405": ("MethodNotAllowedResponse", ["method_not_allowed"], "The path does not serve this method."),
     "413": ("PayloadTooLargeResponse", ["payload_too_large"], "The request body is over the size limit."),
     "415": ("UnsupportedMediaTypeResponse", ["unsupported_media_type"], "The request body is not JSON."),
@@ -85,14 +87,16 @@ class EnvelopeAutoSchema(AutoSchema):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if not ("200" <= str(status_code) < "300") or "content" not in response:
             return response
+        if not getattr(self.view, "response_envelope", True):
+            return response
         if (
             self._is_list_view(serializer if is_serializer(serializer) else None)
             and get_override(serializer, "many") is not False
         ):
             return response
-        if getattr(serializer, "is_envelope", False) or getattr(
-            getattr(serializer, "__class__", None), "is_envelope", False
-        ):
+        # An OpenApiResponse carries the serializer in `.response`.
+        body = serializer.response if isinstance(serializer, OpenApiResponse) else serializer
+        if getattr(body, "is_envelope", False) or getattr(getattr(body, "__class__", None), "is_envelope", False):
             return response
         for media in response["content"].values():
             media["schema"] = {

@@ -4,10 +4,11 @@ import logging
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
@@ -17,13 +18,20 @@ from getresolved.api.exceptions import json_error_response
 logger = logging.getLogger(__name__)
 
 
+class PlainJsonOpenApiRenderer(OpenApiJsonRenderer):
+    # drf-spectacular's default, application/vnd.oai.openapi+json, answers a
+    # client that asks for application/json with 406.
+    media_type = "application/json"
+
+
 class OpenApiView(SpectacularAPIView):
     """Serve the OpenAPI 3.1 document as JSON, without a key."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    renderer_classes = [OpenApiJsonRenderer]
+    renderer_classes = [PlainJsonOpenApiRenderer]
     public_endpoint = True
+    response_envelope = False
 
     @extend_schema(
         summary="OpenAPI 3.1 description of this API",
@@ -31,6 +39,23 @@ class OpenApiView(SpectacularAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class SwaggerUiView(SpectacularSwaggerView):
+    """Serve Swagger UI for the OpenAPI document, from local static files and without a key."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    url_name = "openapi"
+
+
+class RedocView(SpectacularRedocView):
+    """Serve Redoc for the OpenAPI document, from local static files and without a key."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    url_name = "openapi"
+    template_name = "api/redoc.html"
 
 
 class PlainTextRenderer(BaseRenderer):
@@ -49,6 +74,7 @@ class LlmsTxtView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [PlainTextRenderer]
     public_endpoint = True
+    response_envelope = False
 
     @extend_schema(
         summary="Plain-text guide to this API for coding agents",
@@ -65,6 +91,9 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+# Exempt from CSRF so that a POST to an unknown /api/ path gets this JSON 404,
+# not Django's HTML CSRF page: API clients send no CSRF token.
+@csrf_exempt
 def not_found(request, exception=None):
     if _wants_json(request):
         return json_error_response(request, "not_found", 404, "No API endpoint at this path.")

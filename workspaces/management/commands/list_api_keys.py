@@ -8,6 +8,11 @@ def _iso(value):
     return value.isoformat() if value else "-"
 
 
+def _cell(text: str) -> str:
+    # A tab or line break in a key name would shift the columns a script reads.
+    return " ".join(text.split()) or "-"
+
+
 class Command(WorkspaceCommand):
     help = "List a workspace's API keys as tab-separated columns. Secrets are never shown."
 
@@ -29,7 +34,7 @@ class Command(WorkspaceCommand):
             row = [
                 str(key.pk),
                 key.prefix,
-                key.name or "-",
+                _cell(key.name),
                 state,
                 "read-only" if key.read_only else "read-write",
                 str(key.created_by_id) if key.created_by_id else "-",
