@@ -181,8 +181,8 @@ def start_server(app, port, workers, database_url, log_path, niceness):
         "API_RATE_LIMIT": "100000000/minute",
     }
     command = [
-        sys.executable, "-m", "gunicorn", app, "--bind", f"{HOST}:{port}", "--workers", str(workers),
-        "--worker-class", "sync", "--log-level", "warning",
+        sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"{HOST}:{port}",
+        "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning", app,
     ]  # fmt: skip
     with open(log_path, "w") as log_file:
         return subprocess.Popen(niced(command, niceness), cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
@@ -288,9 +288,15 @@ def run_wrk(script_path, port, connections, seconds, niceness=0):
 
 
 def worker_cpu_seconds(master_pid):
-    """Return the user + system CPU seconds used so far by the gunicorn workers of MASTER_PID."""
+    """Return the user + system CPU seconds used so far by the gunicorn workers of MASTER_PID.
+
+    The production config restarts a worker every 1,000 or so requests, so the
+    CPU of exited workers, which the master has reaped, is counted as well.
+    """
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    master_fields = Path(f"/proc/{master_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # cutime and cstime: CPU of the master's reaped children.
+    total = int(master_fields[13]) + int(master_fields[14])
     for stat_path in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat_path.read_text().rsplit(")", 1)[1].split()
@@ -387,6 +393,8 @@ def main():
         start_server("bench.floor_app:application", ports[1], workers, database_url, workdir / "floor.log", args.nice),
     ]
     masters = [server.pid for server in servers]
+    # Turn SIGTERM into SystemExit, so the servers are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"Stopped by signal {signum}."))
     results = {}
     load_before = os.getloadavg()
     try:
