@@ -295,14 +295,15 @@ def worker_cpu_seconds(master_pid):
     """
     ticks = os.sysconf("SC_CLK_TCK")
     master_fields = Path(f"/proc/{master_pid}/stat").read_text().rsplit(")", 1)[1].split()
-    # cutime and cstime: CPU of the master's reaped children.
+    # Split after the command name, index 13 and 14 are cutime and cstime
+    # (fields 16 and 17 in proc(5)): the CPU of the master's reaped children.
     total = int(master_fields[13]) + int(master_fields[14])
     for stat_path in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat_path.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        # After the command name: state, ppid, ..., utime and stime are fields 12 and 13.
+        # Index 1 is the ppid, and 11 and 12 are utime and stime (fields 14 and 15 in proc(5)).
         if int(fields[1]) == master_pid:
             total += int(fields[11]) + int(fields[12])
     return total / ticks
