@@ -3,7 +3,25 @@
 import io
 import json
 
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
 from getresolved.wsgi import application
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Keep the request from closing the test's database connection, as Django's test client does.
+
+    The WSGI handler closes old connections when a request starts and ends,
+    which on PostgreSQL would close the connection that holds the test transaction.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def call_wsgi(method, path, body: bytes, *, secret, terminated=True, chunked=True):
