@@ -93,6 +93,9 @@ class Issue(models.Model):
             # which an index led by assignee alone shares across workspaces).
             models.Index(fields=["workspace", "priority", "-created_at", "-id"], name="issue_ws_priority"),
             models.Index(fields=["workspace", "assignee", "-created_at", "-id"], name="issue_ws_assignee"),
+            # The product filter: an index-only capped count and an OFFSET scan
+            # that reads only the product's rows.
+            models.Index(fields=["workspace", "product", "-created_at", "-id"], name="issue_ws_product"),
         ]
 
     def __str__(self):

@@ -1,7 +1,9 @@
 """limit/offset pagination with the `{data, pagination}` envelope."""
 
+import json
 import re
 
+from django.db import connections
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -11,6 +13,11 @@ MAX_LIMIT = 200
 # Offsets beyond this are rejected: a deep OFFSET scan costs the database as much
 # as reading every skipped row.
 MAX_OFFSET = 1_000_000
+# Up to this many matches `total` is an exact count. Beyond it, counting every
+# row would make a list request slower the more rows match, so `total` is the
+# PostgreSQL planner's estimate instead, made exact again on a short or empty
+# page. The count itself scans at most EXACT_COUNT_CAP + 1 index entries.
+EXACT_COUNT_CAP = 10_000
 # int() alone would also take "1_000" and non-ASCII digits such as "\u0665".
 _INTEGER_RE = re.compile(r"-?[0-9]{1,100}")
 
@@ -45,12 +52,42 @@ class LimitOffsetPagination(pagination.BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.limit, self.offset = self.get_limit_offset(request)
         self.total = self.count(queryset)
-        if self.total == 0 or self.offset >= self.total:
-            return []
-        return list(queryset[self.offset : self.offset + self.limit])
+        if self.total <= EXACT_COUNT_CAP:
+            if self.total == 0 or self.offset >= self.total:
+                return []
+            return list(queryset[self.offset : self.offset + self.limit])
+
+        page = list(queryset[self.offset : self.offset + self.limit])
+        if page and len(page) < self.limit:
+            # The last page: everything before it plus what it contains.
+            self.total = self.offset + len(page)
+        elif not page:
+            # Past the end. The OFFSET scan just read about as many rows as
+            # this count does, so the exact figure costs little more.
+            self.total = queryset.count()
+        else:
+            # A full page: report at least one more item than this page ends
+            # at, so a client paging while `offset + limit < total` goes on
+            # until a short page gives the exact total.
+            self.total = max(self.estimate(queryset), EXACT_COUNT_CAP + 1, self.offset + self.limit + 1)
+        return page
 
     def count(self, queryset) -> int:
-        return queryset.count()
+        """Count matches exactly, but stop at EXACT_COUNT_CAP + 1."""
+        return queryset.order_by()[: EXACT_COUNT_CAP + 1].count()
+
+    def estimate(self, queryset) -> int:
+        """Return the planner's row estimate on PostgreSQL, an exact count elsewhere."""
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql":
+            return queryset.count()
+        sql, params = queryset.order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def get_paginated_response(self, data):
         return Response({"data": data, "pagination": {"total": self.total, "limit": self.limit, "offset": self.offset}})
@@ -65,7 +102,16 @@ class LimitOffsetPagination(pagination.BasePagination):
                     "type": "object",
                     "required": ["total", "limit", "offset"],
                     "properties": {
-                        "total": {"type": "integer", "description": "Items matching the filters."},
+                        "total": {
+                            "type": "integer",
+                            "description": (
+                                f"Items matching the filters. Exact up to {EXACT_COUNT_CAP:,}; above that, "
+                                "on a full page, an estimate from the database's statistics that is always "
+                                "greater than `offset + limit`, so paging on while `offset + limit < total` "
+                                "reaches the end. A page shorter than `limit` (or an empty page) always "
+                                "carries the exact total."
+                            ),
+                        },
                         "limit": {"type": "integer", "description": "Page size applied, after clamping."},
                         "offset": {"type": "integer"},
                     },
