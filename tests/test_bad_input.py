@@ -384,3 +384,9 @@ def test_alias_link_header_survives_line_break_in_path(prefix, api, ids):
     assert_error_format(response, 404, "not_found")
     assert "\r" not in response["Link"]
     assert response["Link"].startswith(f"</api/v1/{'conversations' if prefix == 'items' else 'issues'}/x%0D%0Ay%3E>")
+
+
+def test_control_character_error_names_code_point(api, ids):
+    body = api.post("/api/v1/products", {"name": "Wid\x07get"}, format="json").json()
+
+    assert body["fields"]["name"].startswith("Contains the control character U+0007.")

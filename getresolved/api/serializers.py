@@ -23,10 +23,12 @@ def is_multiline(field: serializers.Field) -> bool:
     return field.style.get("base_template") == MULTILINE["base_template"]
 
 
-def has_control_character(value: str) -> bool:
-    return any(
-        unicodedata.category(character) == "Cc" and character not in _ALLOWED_CONTROL_CHARACTERS for character in value
-    )
+def first_control_character(value: str) -> str | None:
+    """Return the first control character of VALUE that no string field accepts, or None."""
+    for character in value:
+        if unicodedata.category(character) == "Cc" and character not in _ALLOWED_CONTROL_CHARACTERS:
+            return character
+    return None
 
 
 def string_error(field: serializers.Field, value) -> str | None:
@@ -38,8 +40,14 @@ def string_error(field: serializers.Field, value) -> str | None:
         return None
     if not isinstance(value, str):
         return f"Must be a string, not {_json_type(value)}."
-    if not is_multiline(field) and has_control_character(value.replace("\x00", "")):
-        return "Control characters are not allowed in this field; only tab, line feed and carriage return are."
+    if is_multiline(field):
+        return None
+    control = first_control_character(value.replace("\x00", ""))
+    if control is not None:
+        return (
+            f"Contains the control character U+{ord(control):04X}. "
+            "This field allows no control characters except tab, line feed and carriage return."
+        )
     return None
 
 
