@@ -33,7 +33,7 @@ class ChunkedBodyMiddleware:
         if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower() and not environ.get("CONTENT_LENGTH"):
             if not environ.get("wsgi.input_terminated"):
                 return _length_required(start_response)
-            # One byte over the limit is enough for Django to answer 413.
+            # One byte over the limit is enough for Django to reject the body with 413.
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             body = environ["wsgi.input"].read(limit + 1 if limit is not None else -1)
             environ["wsgi.input"] = io.BytesIO(body)

@@ -24,7 +24,7 @@ class IssuePriority(models.TextChoices):
     URGENT = "urgent"
 
 
-# Which statuses a client may move an issue to from each status. `released` is
+# Allowed targets of a client's status change, by current status. `released` is
 # reached only by creating a release, and released and dismissed are terminal.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     IssueStatus.PENDING: (IssueStatus.IN_PROGRESS, IssueStatus.DONE, IssueStatus.ICEBOX, IssueStatus.DISMISSED),

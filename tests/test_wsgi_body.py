@@ -15,7 +15,7 @@ def keep_test_connection():
     """Keep the request from closing the test's database connection, as Django's test client does.
 
     The WSGI handler closes old connections when a request starts and ends,
-    which on PostgreSQL would close the connection that holds the test transaction.
+    which on PostgreSQL would close the connection that contains the test transaction.
     """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

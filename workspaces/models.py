@@ -69,7 +69,7 @@ class Member(models.Model):
 
 
 def hash_api_key(secret: str) -> str:
-    # Keys are 190+ bits of randomness, so a fast hash is enough: nobody can
+    # Keys are 190+ bits of randomness, so a fast hash is enough: no one can
     # brute-force the pre-image, and a slow hash would cost every request.
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
