@@ -78,7 +78,7 @@ class IssueViewSet(
 
     def perform_create(self, validated_data):
         issue = services.issue_create(**issue_create_kwargs(validated_data, self.request.user))
-        # The service returns the saved row, so only the links are loaded; a
+        # The service returns the saved row, so only the links are loaded. A
         # re-fetch through get_queryset() cost one more query per write.
         prefetch_related_objects([issue], "conversations")
         return issue
