@@ -2,12 +2,12 @@ from rest_framework import serializers
 
 from conversations.models import Conversation, Message
 from conversations.services import MESSAGE_MAX_LENGTH
-from getresolved.api.serializers import MULTILINE, OptionalTextField, StrictSerializer
+from getresolved.api.serializers import MULTILINE, CachedFieldsMixin, OptionalTextField, StrictSerializer
 from issues.models import Issue
 from workspaces.models import Product
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     """A message of a conversation, from the customer or from an agent."""
 
     conversation_id = serializers.UUIDField(read_only=True)
@@ -28,7 +28,7 @@ class MessageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LinkedIssueSerializer(serializers.ModelSerializer):
+class LinkedIssueSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     """An issue linked to the conversation."""
 
     class Meta:
@@ -37,7 +37,7 @@ class LinkedIssueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConversationSerializer(serializers.ModelSerializer):
+class ConversationSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     """A conversation with one customer about one product."""
 
     product_id = serializers.UUIDField(read_only=True)

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from conversations.models import Conversation
 from conversations.serializers import ConversationSerializer
-from getresolved.api.serializers import MULTILINE, OptionalTextField, StrictSerializer
+from getresolved.api.serializers import MULTILINE, CachedFieldsMixin, OptionalTextField, StrictSerializer
 from issues.models import CREATE_STATUS_CHOICES, Issue, IssuePriority, IssueStatus
 from workspaces.models import Member, Product
 
@@ -26,7 +26,7 @@ CONVERSATION_IDS_MAX = 100
 ASSIGNEE_ME = "me"
 
 
-class IssueSerializer(serializers.ModelSerializer):
+class IssueSerializer(CachedFieldsMixin, serializers.ModelSerializer):
     shortcode = serializers.CharField(
         read_only=True,
         help_text="The product's prefix at creation, a hyphen and the per-product number, such as GET-005. "

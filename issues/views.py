@@ -1,3 +1,4 @@
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -77,8 +78,13 @@ class IssueViewSet(
 
     def perform_create(self, validated_data):
         issue = services.issue_create(**issue_create_kwargs(validated_data, self.request.user))
-        return self.get_queryset().get(pk=issue.pk)
+        # The service returns the saved row, so only the links are loaded. A
+        # re-fetch through get_queryset() cost one more query per write.
+        prefetch_related_objects([issue], "conversations")
+        return issue
 
     def perform_update(self, instance, validated_data):
         issue = services.issue_update(issue=instance, **issue_update_kwargs(validated_data, self.request.user))
-        return self.get_queryset().get(pk=issue.pk)
+        # The service re-reads the row under its lock, so only the links are loaded.
+        prefetch_related_objects([issue], "conversations")
+        return issue

