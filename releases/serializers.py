@@ -1,31 +1,17 @@
 from rest_framework import serializers
 
 from getresolved.api.serializers import MULTILINE, StrictSerializer
-from issues.models import Issue
+from issues.serializers import IssueSerializer
 from releases import services
 from releases.models import Release
 from workspaces.models import Product
 
 
-class ReleaseIssueSerializer(serializers.ModelSerializer):
+class ReleaseIssueSerializer(IssueSerializer):
     """An issue as listed inside a release: without description or resolution comment."""
 
-    product_id = serializers.UUIDField(read_only=True)
-    assignee_id = serializers.UUIDField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = Issue
-        fields = [
-            "id",
-            "shortcode",
-            "product_id",
-            "title",
-            "status",
-            "priority",
-            "assignee_id",
-            "created_at",
-            "updated_at",
-        ]
+    class Meta(IssueSerializer.Meta):
+        fields = [name for name in IssueSerializer.Meta.fields if name not in ("description", "resolution_comment")]
         read_only_fields = fields
 
 
