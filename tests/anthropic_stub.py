@@ -46,10 +46,10 @@ def error_body(status):
 
 
 class StubApi:
-    """Records each request the SDK sends and answers with RESPOND(request_body).
+    """Records each request the SDK sends and responds with RESPOND(request_body).
 
     RESPOND returns an httpx2.Response, or a dict sent as a 200 JSON body.
-    DELAY seconds are slept before answering, to imitate a slow model.
+    DELAY seconds are slept before responding, to imitate a slow model.
     """
 
     def __init__(self, respond, delay=0.0):

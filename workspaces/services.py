@@ -28,7 +28,7 @@ HOSTNAME_RE = re.compile(
 )
 WIDGET_CONFIG_MAX_BYTES = 16 * 1024
 WIDGET_CONFIG_MAX_DEPTH = 32
-# Longest key lifetime in days (about 100 years); omit the expiry for a key that never expires.
+# Maximum key lifetime in days (about 100 years). A key without an expiry never expires.
 API_KEY_MAX_EXPIRY_DAYS = 36500
 # Attempts at a create whose unique slug or prefix was taken by a concurrent request.
 _UNIQUE_RETRIES = 20
@@ -354,7 +354,7 @@ def product_update(
     """Apply the given changes; a colliding slug or prefix is an error, never suffixed."""
     changed = []
     with transaction.atomic():
-        # Lock the row so a concurrent issue create sees either the old or the new prefix.
+        # Lock the row so a concurrent issue create reads either the old or the new prefix, never a mix.
         product = Product.objects.select_for_update().get(pk=product.pk)
         if name is not _UNSET:
             product.name = validate_product_name(name)

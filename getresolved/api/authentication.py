@@ -58,8 +58,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
         key.touch()
         client = ApiClient(api_key=key, workspace=key.workspace, member=key.created_by)
-        # DRF's request.user lives on its Request wrapper, which Django middleware
-        # never sees; the request log reads the client from the HttpRequest.
+        # DRF keeps request.user on its own Request wrapper, which Django middleware
+        # cannot reach, so the request log reads the client from the HttpRequest.
         request._request.api_client = client
         return client, key
 

@@ -23,7 +23,7 @@ class FilterBackend(DjangoFilterBackend):
 
     django-filter's own translation applies `message % params` a second time,
     so a rejected value containing `%` (such as `?type=100%25`) raised a
-    TypeError and answered 500.
+    TypeError and returned 500.
     """
 
     def filter_queryset(self, request, queryset, view):

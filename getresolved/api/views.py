@@ -19,8 +19,8 @@ logger = logging.getLogger(__name__)
 
 
 class PlainJsonOpenApiRenderer(OpenApiJsonRenderer):
-    # drf-spectacular's default, application/vnd.oai.openapi+json, answers a
-    # client that asks for application/json with 406.
+    # drf-spectacular's default media type, application/vnd.oai.openapi+json,
+    # makes a request with `Accept: application/json` fail with 406.
     media_type = "application/json"
 
 

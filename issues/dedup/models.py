@@ -6,7 +6,7 @@ from django.db import models
 
 
 class IssueApiSource(models.Model):
-    """What one deduplicating create was sent, which matcher decided, and why.
+    """Provenance of one deduplicating create: the request body, the matcher that decided, and its reason.
 
     `matcher` is the Anthropic model id or `local`. `fallback_reason` is set when
     the local matcher decided although Anthropic was preferred, or when no key is

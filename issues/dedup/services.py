@@ -130,7 +130,12 @@ def decide(*, proposal: Proposal, candidates: list[Candidate], product: Product,
     try:
         return Verdict(matcher.match(proposal, candidates), matcher.name, None)
     except MatcherUnavailable as exc:
-        logger.warning("Local matcher stands in for %s on product %s: %s", matcher.name, product.pk, exc.reason)
+        logger.warning(
+            "Matcher %s failed on product %s, falling back to the local matcher: %s",
+            matcher.name,
+            product.pk,
+            exc.reason,
+        )
         return Verdict(LocalMatcher().match(proposal, candidates), LocalMatcher.name, exc.reason)
 
 
